@@ -1,0 +1,118 @@
+"""What every component shares: the stack context, cost-allocation tags, IAM and naming helpers.
+
+Tags are applied explicitly on every taggable resource rather than through a stack transform:
+Pulumi's mock runtime (the offline preview) does not run transforms, and explicit tags are what
+the guardrails and the budget filter read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from gnnstack.scenario import Scenario
+
+TAG_KEYS = ("Project", "Owner", "CostCenter", "Environment", "gnnstack:stack", "gnnstack:option")
+EXPIRES_TAG = "gnnstack:expires-at"
+STACK_TAG = "gnnstack:stack"
+
+
+@dataclass(frozen=True)
+class StackContext:
+    scenario: Scenario
+    stack: str
+    project: str
+    expires_at: Optional[datetime]
+
+    @property
+    def s(self) -> Scenario:
+        return self.scenario
+
+    def tags(self, **extra: str) -> dict[str, str]:
+        s = self.scenario
+        tags = {
+            "Project": self.project,
+            "Owner": s.owner,
+            "CostCenter": s.cost_center,
+            "Environment": s.environment,
+            STACK_TAG: self.stack,
+            "gnnstack:option": s.option,
+        }
+        if self.expires_at is not None:
+            tags[EXPIRES_TAG] = self.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        tags.update(extra)
+        return tags
+
+    def asg_tags(self, **extra: str) -> list[dict[str, Any]]:
+        """Auto Scaling groups take tags as a list and copy them to the instances they launch."""
+        return [
+            {"key": k, "value": v, "propagate_at_launch": True}
+            for k, v in self.tags(**extra).items()
+        ]
+
+    def launch_tag_specs(self, name: str) -> list[dict[str, Any]]:
+        """Tags for what a launch template starts: instances, their volumes and network cards."""
+        return [
+            {"resource_type": t, "tags": self.tags(Name=name)}
+            for t in ("instance", "volume", "network-interface", "spot-instances-request")
+        ]
+
+
+def child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(parent=parent, **kwargs)
+
+
+def assume_role_policy(*services: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": list(services) if len(services) > 1 else services[0]},
+            "Action": "sts:AssumeRole",
+        }],
+    })
+
+
+def policy_document(*statements: dict[str, Any]) -> pulumi.Output[str]:
+    """An IAM policy; statements may hold Outputs such as ARNs."""
+    return json_output({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def service_role(
+    name: str,
+    ctx: StackContext,
+    parent: pulumi.Resource,
+    services: tuple[str, ...],
+    policy: Optional[pulumi.Input[str]] = None,
+    managed_policy_arns: tuple[str, ...] = (),
+) -> aws.iam.Role:
+    """An IAM role for an AWS service, with an inline least-privilege policy."""
+    role = aws.iam.Role(
+        name,
+        assume_role_policy=assume_role_policy(*services),
+        tags=ctx.tags(),
+        opts=child(parent),
+    )
+    if policy is not None:
+        aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=policy, opts=child(role))
+    for i, arn in enumerate(managed_policy_arns):
+        aws.iam.RolePolicyAttachment(f"{name}-managed-{i}", role=role.name, policy_arn=arn, opts=child(role))
+    return role
+
+
+def bucket_access(bucket_arn: pulumi.Input[str], write: bool = True) -> dict[str, Any]:
+    actions = ["s3:GetObject", "s3:ListBucket"] + (["s3:PutObject", "s3:DeleteObject"] if write else [])
+    return {"Effect": "Allow", "Action": actions, "Resource": [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")]}
+
+
+def json_output(value: Any) -> pulumi.Output[str]:
+    """json.dumps over a structure that may hold Outputs (ARNs, names)."""
+    return pulumi.Output.from_input(value).apply(json.dumps)
+
+
+SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"

@@ -1,0 +1,50 @@
+"""What the self-managed databases (Neo4j, TigerGraph) share: a password kept in Secrets
+Manager, an instance role that may read it, and the on-boot data-volume layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from ._base import SSM_CORE, StackContext, bucket_access, child, policy_document, service_role
+
+DATA_DIR = "/data"
+UBUNTU_X86 = "resolve:ssm:/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id"
+UBUNTU_ARM = "resolve:ssm:/aws/service/canonical/ubuntu/server/22.04/stable/current/arm64/hvm/ebs-gp2/ami-id"
+
+
+def ubuntu_ami(arch: str) -> str:
+    return UBUNTU_ARM if arch == "arm64" else UBUNTU_X86
+
+
+@dataclass
+class ServerIdentity:
+    secret: aws.secretsmanager.Secret
+    profile: aws.iam.InstanceProfile
+
+
+def server_identity(name: str, ctx: StackContext, parent: pulumi.Resource, secret_string: pulumi.Input[str],
+                    bucket: aws.s3.Bucket, extra_actions: tuple[str, ...] = ()) -> ServerIdentity:
+    secret = aws.secretsmanager.Secret(
+        f"{name}-secret", description=f"gnnstack {ctx.stack} database credentials",
+        recovery_window_in_days=0 if ctx.s.is_experiment else 7, tags=ctx.tags(), opts=child(parent))
+    aws.secretsmanager.SecretVersion(f"{name}-secret-value", secret_id=secret.id,
+                                     secret_string=pulumi.Output.secret(secret_string), opts=child(secret))
+    statements = [
+        bucket_access(bucket.arn),
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret.arn},
+    ]
+    if extra_actions:
+        statements.append({"Effect": "Allow", "Action": list(extra_actions), "Resource": "*"})
+    role = service_role(f"{name}-role", ctx, parent, ("ec2.amazonaws.com",), policy_document(*statements),
+                        managed_policy_arns=(SSM_CORE,))
+    profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, tags=ctx.tags(), opts=child(role))
+    return ServerIdentity(secret, profile)
+
+
+def data_volume(device: str, size_gb: int, iops: int, throughput: int, delete_on_termination: bool) -> dict:
+    return {"device_name": device, "ebs": {
+        "volume_size": size_gb, "volume_type": "gp3", "iops": iops, "throughput": throughput,
+        "encrypted": "true", "delete_on_termination": str(delete_on_termination).lower()}}

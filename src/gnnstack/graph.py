@@ -1,0 +1,64 @@
+"""The one shape everything downstream reads: resources as (type token, name, parent, inputs).
+
+Costing and guardrails work on this, never on pulumi-aws objects, so the same code serves the
+offline capture, Pulumi's own preview (the policy pack) and a `pulumi preview --json` file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+
+
+@dataclass(frozen=True)
+class Resource:
+    type: str
+    name: str
+    parent: Optional[str]
+    inputs: dict[str, Any]
+    custom: bool = True
+
+    @property
+    def is_component(self) -> bool:
+        return not self.custom
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs}
+
+
+@dataclass
+class ResourceGraph:
+    stack: str
+    option: str
+    resources: list[Resource] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def by_name(self) -> dict[str, Resource]:
+        return {r.name: r for r in self.resources}
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+    def component_of(self, r: Resource) -> Optional[Resource]:
+        """The nearest component resource above `r`."""
+        names = self.by_name()
+        p = names.get(r.parent) if r.parent else None
+        while p is not None and p.custom:
+            p = names.get(p.parent) if p.parent else None
+        return p
+
+    def managed(self) -> list[Resource]:
+        """Resources a provider creates: not components, not provider objects."""
+        return [r for r in self.resources if r.custom and not r.is_provider]

@@ -1,0 +1,121 @@
+"""Finding the Pulumi project, reading a stack file, and turning it into a validated Scenario
+with one clear message when anything is wrong."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError, did_you_mean
+from .scenario import OPTIONS, Scenario
+
+SCENARIO_KEY = "gnnstack:scenario"
+OPTION_KEY = "gnnstack:option"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    name: str
+    stack_dir: Path
+
+    def stack_file(self, stack: str) -> Path:
+        return self.stack_dir / f"Pulumi.{stack}.yaml"
+
+    def stacks(self) -> list[str]:
+        return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in self.stack_dir.glob("Pulumi.*.yaml"))
+
+
+def find_project(start: Optional[Path] = None) -> Project:
+    """The gnnstack Pulumi project: $GNNSTACK_PROJECT, else the nearest Pulumi.yaml upwards."""
+    env = os.environ.get("GNNSTACK_PROJECT")
+    here = Path(env) if env else (start or Path.cwd())
+    for d in [here, *here.resolve().parents]:
+        f = d / "Pulumi.yaml"
+        if f.is_file():
+            data = _read_yaml(f)
+            return Project(d, str(data.get("name", "gnnstack")), d / str(data.get("stackConfigDir", ".")))
+    raise ConfigError(
+        f"no Pulumi.yaml found in {here} or above: run gnnstack from the project folder "
+        "or set GNNSTACK_PROJECT to it")
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"not valid YAML{where}: {getattr(e, 'problem', e)}", source=str(path)) from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping at the top level", source=str(path))
+    return data
+
+
+def read_stack_config(project: Project, stack: str) -> dict[str, Any]:
+    path = project.stack_file(stack)
+    if not path.is_file():
+        known = project.stacks()
+        raise ConfigError(
+            f"no stack {stack!r} (looked for {path}).{did_you_mean(stack, known)} "
+            f"Known stacks: {', '.join(known) or 'none'}")
+    config = _read_yaml(path).get("config") or {}
+    if SCENARIO_KEY not in config:
+        raise ConfigError(f"missing '{SCENARIO_KEY}' under 'config'", source=str(path))
+    return config
+
+
+def load_scenario(raw: Any, source: str, option: Optional[str] = None) -> Scenario:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"'{SCENARIO_KEY}' must be a mapping of scenario fields", source=source)
+    if option is not None:
+        if option not in OPTIONS:
+            raise ConfigError(f"unknown option {option!r}; allowed: {', '.join(OPTIONS)}.{did_you_mean(option, OPTIONS)}")
+        raw = {**raw, "option": option}
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(format_validation_error(e), source=source) from None
+
+
+def load_stack(project: Project, stack: str, option: Optional[str] = None) -> tuple[dict[str, Any], Scenario]:
+    config = read_stack_config(project, stack)
+    source = f"{project.stack_file(stack)}: {SCENARIO_KEY}"
+    return config, load_scenario(config[SCENARIO_KEY], source, option or config.get(OPTION_KEY))
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names allowed at `loc` (for "did you mean" on a typo)."""
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        ann = getattr(field, "annotation", None) if field else None
+        inner = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not inner:
+            return []
+        model = inner[0]
+    return list(model.model_fields)
+
+
+def format_validation_error(e: ValidationError) -> str:
+    lines = []
+    for err in e.errors(include_url=False):
+        loc = tuple(err["loc"])
+        path = ".".join(str(p) for p in loc) or "(scenario)"
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            allowed = _fields_at(Scenario, loc[:-1])
+            name = str(loc[-1])
+            msg = f"unknown field {name!r}.{did_you_mean(name, allowed)} Allowed: {', '.join(allowed)}"
+        elif kind == "missing":
+            msg = "required field is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            if kind == "literal_error" and "input" in err:
+                msg = f"{err['input']!r} is not allowed. {msg}"
+        lines.append(f"{path}: {msg}")
+    return lines[0] if len(lines) == 1 else "\n  " + "\n  ".join(lines)
