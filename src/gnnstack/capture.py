@@ -19,6 +19,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from .graph import SECRET, UNKNOWN, Resource, ResourceGraph
 from .project import OPTION_KEY, SCENARIO_KEY, Project, load_stack
+from .scenario import Scenario
 
 _SECRET_SIG = rpc._special_sig_key
 _UNKNOWN = rpc.UNKNOWN
@@ -83,7 +84,8 @@ class CaptureMonitor(mocks.MockMonitor):
         return response
 
 
-def capture(project: Project, stack: str, option: Optional[str] = None) -> ResourceGraph:
+def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
+    """Run the stack's program offline; the resource graph and the validated scenario."""
     config, scenario = load_stack(project, stack, option)  # validates first: errors before Pulumi runs
     from gnnstack.components import SECRET_KEYS
 
@@ -104,7 +106,8 @@ def capture(project: Project, stack: str, option: Optional[str] = None) -> Resou
     _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
 
     names = {urn: name for urn, _, _, name, _, _ in monitor.records}
-    return ResourceGraph(stack, scenario.option, [
+    graph = ResourceGraph(stack, scenario.option, [
         Resource(type=t, name=n, parent=names.get(parent), inputs=inputs, custom=custom)
         for _urn, parent, t, n, custom, inputs in monitor.records
     ])
+    return graph, scenario

@@ -1,0 +1,44 @@
+"""The `gnnstack` command. Each command group lives in its own module; this one wires them up
+and turns user errors into one message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from gnnstack import __version__
+from gnnstack.errors import GnnstackError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GnnstackError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(e.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="gnnstack")
+def main() -> None:
+    """Cost-aware graph-ML stacks on AWS.
+
+    gnnstack runs the project's Pulumi program offline to show what a stack would create,
+    before anything is deployed. Stacks are the files stacks/Pulumi.<stack>.yaml.
+
+    \b
+    Example:
+      gnnstack preview experiment
+      gnnstack preview experiment --option neo4j-ec2 --format json
+    """
+
+
+def _register() -> None:
+    from . import preview
+
+    main.add_command(preview.preview)
+
+
+_register()

@@ -1,0 +1,58 @@
+"""Shared fixtures: offline captures of every option in both environments, and throwaway
+projects for bad-input tests. Captures run the real Pulumi program under the SDK's mocks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gnnstack.capture import capture
+from gnnstack.project import find_project
+from gnnstack.scenario import OPTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+ENVIRONMENTS = ("experiment", "production")
+CASES = [(env, opt) for env in ENVIRONMENTS for opt in OPTIONS]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_clock():
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GNNSTACK_NOW", "2026-11-23T10:30:00Z")
+    mp.delenv("GNNSTACK_PROJECT", raising=False)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def project():
+    return find_project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def captures(project):
+    """(environment, option) -> (graph, scenario), captured once per session."""
+    return {(env, opt): capture(project, env, opt) for env, opt in CASES}
+
+
+def make_project(tmp_path: Path, scenario: dict, stack: str = "demo", extra_config: dict | None = None) -> Path:
+    """A copy of the real project whose only stack is `stack` with `scenario`."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "stacks").mkdir()
+    config = {"gnnstack:scenario": scenario, **(extra_config or {})}
+    (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
+    return tmp_path
+
+
+def base_scenario(**overrides) -> dict:
+    s = {
+        "environment": "experiment", "option": "neo4j-ec2", "owner": "team", "cost_center": "cc-1",
+        "region": "us-east-1", "ttl": {"hours": 24},
+        "budget": {"monthly_usd": 1000, "alert_emails": ["team@example.org"]},
+    }
+    s.update(overrides)
+    return s
