@@ -1,0 +1,47 @@
+"""Benchmark: whole-process wall time of `gnnstack preview experiment --format json` against the
+floor `python -c "import pulumi, pulumi_aws"`, measured in the same run. Target: under 4x.
+
+    python bench/preview.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wall(cmd: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - start, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--stack", default="experiment")
+    args = parser.parse_args()
+    floor_cmd = [sys.executable, "-c", "import pulumi, pulumi_aws"]
+    preview_cmd = [sys.executable, "-m", "gnnstack", "preview", args.stack, "--format", "json"]
+    wall(floor_cmd), wall(preview_cmd)  # warm the bytecode and file caches once
+    floors, previews, count = [], [], 0
+    for _ in range(args.runs):  # interleaved, so load on the machine hits both alike
+        floors.append(wall(floor_cmd)[0])
+        seconds, out = wall(preview_cmd)
+        previews.append(seconds)
+        count = len(json.loads(out)["resources"])
+    floor, preview = statistics.median(floors), statistics.median(previews)
+    print(f"floor   (import pulumi, pulumi_aws):      median {floor:.3f} s over {args.runs} runs")
+    print(f"preview ({args.stack}, --format json):  median {preview:.3f} s, {count} resources")
+    print(f"ratio   preview / floor:                  {preview / floor:.2f}x (target < 4x)")
+
+
+if __name__ == "__main__":
+    main()

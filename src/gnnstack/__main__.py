@@ -1,0 +1,3 @@
+from gnnstack.cli import main
+
+main()

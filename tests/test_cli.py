@@ -1,0 +1,106 @@
+"""The CLI: JSON and table output, and bad input: one message naming the field, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gnnstack.cli import main
+from gnnstack.sizing import GB, feature_bytes
+from gnnstack.scenario import GraphScale
+
+from .conftest import ROOT, base_scenario, make_project
+
+
+def run(args, project_root):
+    return CliRunner().invoke(main, args, env={"GNNSTACK_PROJECT": str(project_root)}, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("option", ["neptune-sagemaker", "neo4j-ec2", "tigergraph-ec2", "emr-spark"])
+def test_preview_json_lists_every_resource(option):
+    result = run(["preview", "experiment", "--option", option, "--format", "json"], ROOT)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["stack"] == "experiment" and doc["option"] == option
+    assert len(doc["resources"]) > 30
+    for r in doc["resources"]:
+        assert set(r) == {"type", "name", "parent", "inputs"}
+    names = {r["name"] for r in doc["resources"]}
+    assert all(r["parent"] in names for r in doc["resources"] if r["parent"])
+    types = {r["type"] for r in doc["resources"]}
+    assert "aws:ec2/vpc:Vpc" in types and "aws:budgets/budget:Budget" in types
+
+
+def test_preview_table_groups_by_component():
+    result = run(["preview", "production"], ROOT)
+    assert result.exit_code == 0, result.output
+    assert "option neo4j-ec2 (production" in result.output
+    assert "[gnnstack:database:Neo4jServers]" in result.output
+    assert "autoscaling:Group" in result.output and "maxSize=5" in result.output
+
+
+BAD = [
+    ("typo in a field", base_scenario(bugdet={"monthly_usd": 1}),
+     ["bugdet", "Did you mean 'budget'"]),
+    ("typo in a nested field", base_scenario(neo4j={"instance_typ": "r5.large"}),
+     ["neo4j.instance_typ", "Did you mean 'instance_type'"]),
+    ("unknown option", base_scenario(option="neo5j-ec2"), ["option", "neo4j-ec2"]),
+    ("unknown instance type", base_scenario(neo4j={"instance_type": "r6g.9xlarge"}),
+     ["neo4j.instance_type", "r6g.8xlarge"]),
+    ("unknown training instance", base_scenario(workload={"training": {"instance_type": "p9.2xlarge"}}),
+     ["workload.training.instance_type", "unknown ec2 instance type 'p9.2xlarge'"]),
+    ("negative size", base_scenario(graph={"nodes": -5}), ["graph.nodes", "greater than 0"]),
+    ("zero budget", base_scenario(budget={"monthly_usd": 0, "alert_emails": ["a@b.io"]}),
+     ["budget.monthly_usd", "greater than 0"]),
+    ("ttl in the past", base_scenario(ttl={"expires_at": "2020-01-01T00:00:00Z"}), ["ttl.expires_at", "in the past"]),
+    ("missing field", {k: v for k, v in base_scenario().items() if k != "owner"}, ["owner", "required"]),
+    ("experiment without ttl", {k: v for k, v in base_scenario().items() if k != "ttl"}, ["ttl"]),
+    ("unknown region", base_scenario(region="us-east-7"), ["region", "us-east-1"]),
+    ("cap below size", base_scenario(neo4j={"edition": "enterprise", "servers": 3, "max_servers": 2}),
+     ["neo4j", "max_servers"]),
+    ("tigergraph on arm", base_scenario(option="tigergraph-ec2", tigergraph={"instance_type": "r6g.8xlarge"}),
+     ["tigergraph", "x86_64"]),
+    ("database open to the world", base_scenario(network={"trusted_cidrs": ["0.0.0.0/0"]}),
+     ["network.trusted_cidrs", "internet"]),
+]
+
+
+@pytest.mark.parametrize("label,scenario,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_gives_one_clear_message(tmp_path, label, scenario, expected):
+    root = make_project(tmp_path, scenario)
+    result = CliRunner().invoke(main, ["preview", "demo"], env={"GNNSTACK_PROJECT": str(root)})
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert result.output.startswith("error: ")
+    for text in expected:
+        assert text in result.output, result.output
+
+
+def test_unknown_stack_and_bad_yaml(tmp_path):
+    root = make_project(tmp_path, base_scenario())
+    result = CliRunner().invoke(main, ["preview", "dmeo"], env={"GNNSTACK_PROJECT": str(root)})
+    assert result.exit_code == 2 and "no stack 'dmeo'" in result.output and "'demo'" in result.output
+    (root / "stacks" / "Pulumi.broken.yaml").write_text("config:\n  gnnstack:scenario: [unclosed\n")
+    result = CliRunner().invoke(main, ["preview", "broken"], env={"GNNSTACK_PROJECT": str(root)})
+    assert result.exit_code == 2 and "not valid YAML" in result.output and "line" in result.output
+
+
+def test_unknown_option_flag(tmp_path):
+    result = CliRunner().invoke(main, ["preview", "experiment", "--option", "janusgraph"])
+    assert result.exit_code == 2 and "janusgraph" in result.output
+
+
+def test_every_command_has_help():
+    for name, command in main.commands.items():
+        assert command.help and "Example" in command.help, name
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+
+
+def test_seed_graph_is_the_default_and_its_feature_bytes_are_260_gb():
+    g = GraphScale()
+    assert (g.nodes, g.edges, g.node_features, g.daily_new_nodes, g.daily_new_edges) == (
+        3_000_000_000, 10_000_000_000, 5, 800_000, 2_000_000)
+    assert feature_bytes(g) / GB == 260
