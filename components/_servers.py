@@ -1,5 +1,6 @@
-"""What the self-managed databases (Neo4j, TigerGraph) share: a password kept in Secrets
-Manager, an instance role that may read it, and the on-boot data-volume layout."""
+"""What EC2 servers share: launch templates with encrypted gp3 volumes, and for the self-managed
+databases (Neo4j, TigerGraph) a password kept in Secrets Manager with an instance role that may
+read it."""
 
 from __future__ import annotations
 
@@ -44,7 +45,30 @@ def server_identity(name: str, ctx: StackContext, parent: pulumi.Resource, secre
     return ServerIdentity(secret, profile)
 
 
-def data_volume(device: str, size_gb: int, iops: int, throughput: int, delete_on_termination: bool) -> dict:
-    return {"device_name": device, "ebs": {
-        "volume_size": size_gb, "volume_type": "gp3", "iops": iops, "throughput": throughput,
-        "encrypted": "true", "delete_on_termination": str(delete_on_termination).lower()}}
+def gp3_mapping(device: str, size_gb: int, *, iops: int | None = None, throughput: int | None = None,
+                delete_on_termination: bool = True) -> dict:
+    """An encrypted gp3 block-device mapping in launch-template form (its flags are strings)."""
+    ebs = {"volume_size": size_gb, "volume_type": "gp3", "encrypted": "true",
+           "delete_on_termination": str(delete_on_termination).lower()}
+    if iops is not None:
+        ebs.update(iops=iops, throughput=throughput)
+    return {"device_name": device, "ebs": ebs}
+
+
+def launch_template(name: str, ctx: StackContext, parent: pulumi.Resource, *, image_id: str, instance_type: str,
+                    profile: aws.iam.InstanceProfile, security_group: aws.ec2.SecurityGroup,
+                    volumes: list[dict], user_data: pulumi.Input[str], **extra) -> aws.ec2.LaunchTemplate:
+    """A launch template with IMDSv2 only, encrypted gp3 volumes and tags on what it starts."""
+    return aws.ec2.LaunchTemplate(
+        f"{name}-lt",
+        image_id=image_id,
+        instance_type=instance_type,
+        iam_instance_profile={"arn": profile.arn},
+        vpc_security_group_ids=[security_group.id],
+        metadata_options={"http_tokens": "required", "http_endpoint": "enabled"},
+        block_device_mappings=volumes,
+        user_data=user_data,
+        tag_specifications=ctx.launch_tag_specs(name),
+        tags=ctx.tags(),
+        opts=child(parent),
+        **extra)

@@ -13,7 +13,7 @@ from gnnstack import instances, sizing
 from gnnstack.templating import render
 
 from ._base import StackContext, child
-from ._servers import DATA_DIR, data_volume, server_identity, ubuntu_ami
+from ._servers import DATA_DIR, gp3_mapping, launch_template, server_identity, ubuntu_ami
 from .network import Network
 
 BOLT, HTTP, HTTPS = 7687, 7474, 7473
@@ -51,23 +51,12 @@ class Neo4jServers(pulumi.ComponentResource):
             "neo4j-user-data.sh.j2", stack=ctx.stack, region=ctx.s.region, edition=n.edition, version=n.version,
             instance_type=n.instance_type, memory_gib=spec.memory_gib, heap_gb=heap, pagecache_gb=pagecache,
             volume_gb=volume_gb, data_dir=DATA_DIR, servers=n.servers, secret_arn=arn).encode()).decode())
-        template = aws.ec2.LaunchTemplate(
-            f"{name}-lt",
-            image_id=ubuntu_ami(spec.arch),
-            instance_type=n.instance_type,
-            iam_instance_profile={"arn": ident.profile.arn},
-            vpc_security_group_ids=[sg.id],
-            metadata_options={"http_tokens": "required", "http_endpoint": "enabled"},
-            block_device_mappings=[
-                {"device_name": "/dev/sda1", "ebs": {"volume_size": 30, "volume_type": "gp3", "encrypted": "true",
-                                                     "delete_on_termination": "true"}},
-                data_volume("/dev/sdf", volume_gb, n.volume.iops, n.volume.throughput_mbps,
-                            delete_on_termination=ctx.s.is_experiment),
-            ],
-            user_data=user_data,
-            tag_specifications=ctx.launch_tag_specs(f"{name}-server"),
-            tags=ctx.tags(),
-            opts=child(self))
+        template = launch_template(
+            f"{name}-server", ctx, self, image_id=ubuntu_ami(spec.arch), instance_type=n.instance_type,
+            profile=ident.profile, security_group=sg, user_data=user_data,
+            volumes=[gp3_mapping("/dev/sda1", 30),
+                     gp3_mapping("/dev/sdf", volume_gb, iops=n.volume.iops, throughput=n.volume.throughput_mbps,
+                                 delete_on_termination=ctx.s.is_experiment)])
         self.group = aws.autoscaling.Group(
             f"{name}-asg",
             min_size=n.min_servers,

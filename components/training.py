@@ -19,6 +19,7 @@ from gnnstack import instances
 from gnnstack.templating import render
 
 from ._base import SSM_CORE, StackContext, bucket_access, child, json_output, policy_document, service_role
+from ._servers import gp3_mapping, launch_template
 
 _DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 # AWS Deep Learning AMI (Ubuntu, NVIDIA driver) resolved by EC2 at launch from its public SSM parameter.
@@ -240,21 +241,10 @@ class Ec2GpuTraining(pulumi.ComponentResource):
         user_data = bucket.bucket.apply(lambda b: base64.b64encode(render(
             "gpu-training-user-data.sh.j2", stack=ctx.stack, region=ctx.s.region, bucket=b,
             max_runtime_minutes=max_minutes, gpus=spec.gpus).encode()).decode())
-        template = aws.ec2.LaunchTemplate(
-            f"{name}-lt",
-            image_id=DLAMI,
-            instance_type=t.instance_type,
-            iam_instance_profile={"arn": profile.arn},
-            vpc_security_group_ids=[security_group.id],
-            instance_initiated_shutdown_behavior="terminate",
-            metadata_options={"http_tokens": "required", "http_endpoint": "enabled"},
-            block_device_mappings=[{"device_name": "/dev/sda1", "ebs": {
-                "volume_size": t.volume_gb, "volume_type": "gp3", "encrypted": "true",
-                "delete_on_termination": "true"}}],
-            user_data=user_data,
-            tag_specifications=ctx.launch_tag_specs(f"{name}-gpu"),
-            tags=ctx.tags(),
-            opts=child(self))
+        template = launch_template(
+            f"{name}-gpu", ctx, self, image_id=DLAMI, instance_type=t.instance_type, profile=profile,
+            security_group=security_group, user_data=user_data, volumes=[gp3_mapping("/dev/sda1", t.volume_gb)],
+            instance_initiated_shutdown_behavior="terminate")
         self.group = aws.autoscaling.Group(
             f"{name}-asg",
             min_size=0,

@@ -236,18 +236,24 @@ class Volume(Model):
     throughput_mbps: Annotated[int, Field(ge=125, le=1000)] = 125
 
 
-class Neo4j(Model):
+class SelfManagedDatabase(Model):
+    """What Neo4j and TigerGraph on EC2 share: a data volume and a licence cost line, which is a
+    scenario input because neither vendor publishes an Enterprise list price."""
+
     enabled: bool = True
+    volume: Volume = Volume()
+    licence_usd_per_month: Optional[Decimal] = Field(
+        default=None, ge=0, description="Enterprise only: your negotiated licence cost per month"
+    )
+
+
+class Neo4j(SelfManagedDatabase):
     edition: Literal["community", "enterprise"] = "community"
     version: str = "5.26.0"
     instance_type: Ec2Type = "r6g.8xlarge"
     servers: PositiveInt = 1
     min_servers: NonNegativeInt = 1
     max_servers: PositiveInt = 1
-    volume: Volume = Volume()
-    licence_usd_per_month: Optional[Decimal] = Field(
-        default=None, ge=0, description="Enterprise only: your negotiated licence cost"
-    )
 
     @model_validator(mode="after")
     def _caps(self) -> "Neo4j":
@@ -260,18 +266,13 @@ class Neo4j(Model):
         return self
 
 
-class TigerGraph(Model):
-    enabled: bool = True
+class TigerGraph(SelfManagedDatabase):
     version: str = "3.10.1"
     edition: Literal["developer", "enterprise"] = "enterprise"
     # TigerGraph ships x86_64 builds only, so the default is Intel rather than Graviton.
     instance_type: Ec2Type = "r6i.8xlarge"
     nodes: PositiveInt = 4
     replication_factor: PositiveInt = 1
-    volume: Volume = Volume()
-    licence_usd_per_month: Optional[Decimal] = Field(
-        default=None, ge=0, description="Enterprise licence cost; no public list price exists"
-    )
 
     @model_validator(mode="after")
     def _check(self) -> "TigerGraph":
