@@ -24,10 +24,6 @@ class ConfigError(GnnstackError):
     """A stack file or scenario value is wrong."""
 
 
-class PulumiCliMissing(GnnstackError):
-    """A command needs the Pulumi CLI and it is not installed."""
-
-
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The known names closest to `word`, for "did you mean" hints."""
     choices = list(choices)

@@ -435,8 +435,3 @@ class Scenario(Model):
         if self.ttl is None:
             return None
         return self.ttl.resolve(now or clock.now())
-
-    def with_option(self, option: str) -> "Scenario":
-        data = self.model_dump(mode="python", exclude_unset=True)
-        data["option"] = option
-        return Scenario.model_validate(data)
