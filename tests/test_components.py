@@ -19,17 +19,16 @@ from gnnstack.graph import SECRET
 from .conftest import CASES
 
 COMMON = {
-    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet",
     "aws:s3/bucket:Bucket", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:budgets/budget:Budget",
     "aws:sfn/stateMachine:StateMachine", "aws:scheduler/schedule:Schedule",
-} - {"aws:ec2/securityGroup:SecurityGroup"}
+}
 EXPECTED = {
     "neptune-sagemaker": {"aws:neptune/cluster:Cluster", "aws:neptune/clusterInstance:ClusterInstance",
                           "aws:appautoscaling/target:Target", "aws:glue/job:Job", "aws:glue/trigger:Trigger"},
     "neo4j-ec2": {"aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate",
-                  "aws:secretsmanager/secret:Secret", "aws:autoscaling/schedule:Schedule", "aws:glue/job:Job",
-                  "aws:ebs/volume:Volume"} - {"aws:ebs/volume:Volume"},
+                  "aws:secretsmanager/secret:Secret", "aws:autoscaling/schedule:Schedule", "aws:glue/job:Job"},
     "tigergraph-ec2": {"aws:ec2/instance:Instance", "aws:secretsmanager/secret:Secret",
                        "aws:autoscaling/group:Group", "aws:glue/job:Job"},
     "emr-spark": {"aws:emr/cluster:Cluster", "aws:emr/instanceFleet:InstanceFleet",

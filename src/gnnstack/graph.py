@@ -7,6 +7,7 @@ offline capture, Pulumi's own preview (the policy pack) and a `pulumi preview --
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator, Optional
 
 SECRET = "[secret]"
@@ -45,7 +46,9 @@ class ResourceGraph:
     def __len__(self) -> int:
         return len(self.resources)
 
-    def by_name(self) -> dict[str, Resource]:
+    @cached_property
+    def names(self) -> dict[str, Resource]:
+        """Resources by name; a graph is not changed once captured."""
         return {r.name: r for r in self.resources}
 
     def of_type(self, *types: str) -> list[Resource]:
@@ -53,7 +56,7 @@ class ResourceGraph:
 
     def component_of(self, r: Resource) -> Optional[Resource]:
         """The nearest component resource above `r`."""
-        names = self.by_name()
+        names = self.names
         p = names.get(r.parent) if r.parent else None
         while p is not None and p.custom:
             p = names.get(p.parent) if p.parent else None

@@ -62,7 +62,7 @@ def preview_table(graph: ResourceGraph, scenario: Scenario) -> str:
         groups.setdefault(owner.name if owner else "(stack)", []).append(r)
     width = max((len(short_type(r.type)) for r in managed), default=10)
     name_width = max((len(r.name) for r in managed), default=10)
-    by_name = graph.by_name()
+    by_name = graph.names
     for comp_name, members in groups.items():
         if not members:
             continue
