@@ -29,7 +29,9 @@ class OptionStack(pulumi.ComponentResource):
         s = ctx.s
         super().__init__(self.TYPE, name, {
             "option": s.option, "environment": s.environment, "region": s.region,
-            "databaseEnabled": s.database_enabled}, opts)
+            "databaseEnabled": s.database_enabled,
+            # The month the estimate counts in (730 hours unless the scenario sets its own).
+            "hoursPerMonth": str(s.month_hours)}, opts)
         self.ctx = ctx
         self.secrets = secrets or {}
         self.network = Network(f"{name}-net", NetworkArgs(s.network.cidr, s.nat_gateway, s.network.trusted_cidrs),

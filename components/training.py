@@ -34,7 +34,12 @@ def days_of_week(n: int) -> list[str]:
     return [_DAYS[int(i * step)] for i in range(n)]
 
 
-def scheduler_cron(hour: int, days: int) -> str:
+def scheduler_cron(hour: int, days: int, per: str = "week") -> str:
+    """An EventBridge Scheduler cron running `days` times a week (spread-out weekdays) or a month
+    (days 1, 1 + 28/n, ... so that every month, February too, has exactly `days` runs)."""
+    if per == "month":
+        dom = ",".join(str(1 + (28 * i) // days) for i in range(days))
+        return f"cron(0 {hour} {dom} * ? *)"
     dow = "*" if days >= 7 else ",".join(days_of_week(days))
     return f"cron(0 {hour} ? * {dow} *)"
 
@@ -168,7 +173,7 @@ class SageMakerTuning(_ScheduledStateMachine):
         super().__init__("gnnstack:training:SageMakerTuning", name, {
             "instanceType": instance_type, "parallelJobs": u.parallel_jobs,
             "maxTrainingJobs": u.max_training_jobs, "hoursPerJob": str(u.hours_per_job),
-            "jobsPerWeek": u.jobs_per_week, "maxRuntimeHours": str(u.max_runtime_hours), "spot": spot,
+            "jobsPerWeek": u.jobs_per_week, "jobsPerMonth": u.jobs_per_month, "maxRuntimeHours": str(u.max_runtime_hours), "spot": spot,
         }, opts)
         max_run = seconds(u.max_runtime_hours)
         max_wait = 2 * max_run if spot else None
@@ -217,7 +222,7 @@ class SageMakerTuning(_ScheduledStateMachine):
                                 "Parameters": job, "End": True}},
         })
         self._schedule(name, ctx, definition, _sagemaker_sfn_policy("tuning", role.arn),
-                       scheduler_cron(ctx.s.training.start_hour_utc, u.jobs_per_week))
+                       scheduler_cron(ctx.s.training.start_hour_utc, *reversed(ctx.s.tuning_cron_days)))
         self.register_outputs({"stateMachine": self.state_machine.arn})
 
 

@@ -51,6 +51,14 @@ class ResourceGraph:
         """Resources by name; a graph is not changed once captured."""
         return {r.name: r for r in self.resources}
 
+    @cached_property
+    def children(self) -> dict[Optional[str], list[Resource]]:
+        """Resources by the name of their parent."""
+        kids: dict[Optional[str], list[Resource]] = {}
+        for r in self.resources:
+            kids.setdefault(r.parent, []).append(r)
+        return kids
+
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
 

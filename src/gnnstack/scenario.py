@@ -154,11 +154,15 @@ class Training(Model):
 
 
 class Tuning(Model):
-    """SageMaker hyperparameter tuning: `jobs_per_week` tuning jobs, each running up to
+    """SageMaker hyperparameter tuning: `jobs_per_week` (on spread-out weekdays) or
+    `jobs_per_month` (on spread-out days of the month) tuning jobs, each running up to
     `max_training_jobs` training jobs, `parallel_jobs` at a time, for `hours_per_job` each."""
 
     enabled: bool = True
-    jobs_per_week: Annotated[int, Field(ge=1, le=7)] = 1
+    jobs_per_week: Optional[Annotated[int, Field(ge=1, le=7)]] = Field(
+        default=None, description="Tuning jobs a week; default 1 unless jobs_per_month is set")
+    jobs_per_month: Optional[Annotated[int, Field(ge=1, le=28)]] = Field(
+        default=None, description="Tuning jobs a month, on fixed days of the month (1, 8, 15, 22 for 4)")
     instance_type: Optional[str] = Field(default=None, description="Default: training's ml.* type")
     parallel_jobs: PositiveInt = 4
     max_training_jobs: PositiveInt = 4
@@ -168,6 +172,8 @@ class Tuning(Model):
 
     @model_validator(mode="after")
     def _caps(self) -> "Tuning":
+        if self.jobs_per_week is not None and self.jobs_per_month is not None:
+            raise ValueError("give jobs_per_week or jobs_per_month, not both")
         if self.parallel_jobs > self.max_training_jobs:
             raise ValueError("parallel_jobs must be <= max_training_jobs")
         if self.max_runtime_hours < self.hours_per_job:
@@ -219,6 +225,8 @@ class Neptune(Model):
     max_readers: Annotated[int, Field(ge=0, le=15)] = 3
     target_cpu_percent: Annotated[int, Field(ge=10, le=90)] = 70
     backup_retention_days: Annotated[int, Field(ge=1, le=35)] = 1
+    io_millions_per_month: Annotated[Decimal, Field(ge=0)] = Field(
+        default=Decimal(100), description="Expected storage I/O requests a month, in millions (usage estimate)")
     engine_version: str = "1.3.2.1"
 
     @model_validator(mode="after")
@@ -330,6 +338,25 @@ class Network(Model):
         return v
 
 
+# --------------------------------------------------------------------------- costing
+
+
+class Costing(Model):
+    """How the cost estimate counts: usage assumptions that no resource can express."""
+
+    month_days: Optional[Annotated[Decimal, Field(gt=0, le=31)]] = Field(
+        default=None, description="Days in a billing month; default 730 hours (365 x 24 / 12)")
+    storage_basis: Literal["raw", "features"] = Field(
+        default="raw", description="raw: ids, topology and features; features: feature bytes only (the seed)")
+    storage_after_days: Optional[NonNegativeInt] = Field(
+        default=None, description="Price storage as the graph is after this many days of growth; "
+                                  "default: the end of the first month")
+    price_overrides: Optional[str] = Field(
+        default=None, description="Price override file (CSV, like the catalog), relative to the project")
+    nat_gb_per_month: Annotated[Decimal, Field(ge=0)] = Field(
+        default=Decimal(100), description="Data through the NAT gateway a month, in GB (usage estimate)")
+
+
 # --------------------------------------------------------------------------- the scenario
 
 
@@ -348,6 +375,7 @@ class Scenario(Model):
     neo4j: Neo4j = Neo4j()
     tigergraph: TigerGraph = TigerGraph()
     emr: Emr = Emr()
+    costing: Costing = Costing()
 
     @field_validator("region")
     @classmethod
@@ -407,6 +435,23 @@ class Scenario(Model):
             return tt
         t = self.training
         return t.instance_type if t.platform == "sagemaker" else f"ml.{t.instance_type}"
+
+    @property
+    def tuning_cron_days(self) -> tuple[str, int]:
+        """("week", n) or ("month", n): how often tuning runs."""
+        u = self.workload.tuning
+        if u.jobs_per_month is not None:
+            return "month", u.jobs_per_month
+        return "week", u.jobs_per_week or 1
+
+    @property
+    def month_hours(self) -> Decimal:
+        d = self.costing.month_days
+        return Decimal(730) if d is None else d * 24
+
+    @property
+    def month_days(self) -> Decimal:
+        return self.month_hours / 24
 
     @property
     def tuning_spot(self) -> bool:

@@ -74,3 +74,42 @@ def volume_gb(g: GraphScale, engine: str, *, shards: int = 1, replicas: int = 1,
     """gp3 size per server: the engine's share after a year of growth, with headroom."""
     per_server = engine_bytes(g, engine, days_of_growth) * replicas / shards * headroom
     return max(20, math.ceil(per_server / GB))
+
+
+# --------------------------------------------------------------------------- stored data, for pricing
+
+
+def _gb(n_bytes: int | Decimal) -> Decimal:
+    return Decimal(n_bytes) / GB
+
+
+def priced_day(s) -> Decimal:
+    """The graph's age, in days of growth, at the end of the priced month."""
+    after = s.costing.storage_after_days
+    return s.month_days if after is None else Decimal(after)
+
+
+def bucket_datasets(s) -> list[dict[str, str]]:
+    """What the data bucket holds, by prefix: an initial load and daily growth, in GB.
+
+    `features` basis (the seed): the feature bytes of the graph, nothing else. `raw` basis: the
+    training export (ids, topology and features) plus each day's raw events under `raw/`, which
+    the lifecycle rules move to colder classes as they age."""
+    g = s.graph
+    if s.costing.storage_basis == "features":
+        initial, daily = feature_bytes(g), feature_bytes(g, g.daily_new_nodes, g.daily_new_edges)
+        return [{"prefix": "features/", "initialGb": str(_gb(initial)), "growthGbPerDay": str(_gb(daily))}]
+    initial, daily = raw_bytes(g), raw_bytes(g, g.daily_new_nodes, g.daily_new_edges)
+    return [
+        {"prefix": "features/", "initialGb": str(_gb(initial)), "growthGbPerDay": str(_gb(daily))},
+        {"prefix": "raw/", "initialGb": "0", "growthGbPerDay": str(_gb(daily))},
+    ]
+
+
+def database_gb(s, engine: str) -> tuple[Decimal, Decimal]:
+    """(initial GB, GB added a day) a database stores; feature bytes only in the seed's basis."""
+    g = s.graph
+    if s.costing.storage_basis == "features":
+        return (_gb(feature_bytes(g)), _gb(feature_bytes(g, g.daily_new_nodes, g.daily_new_edges)))
+    initial = engine_bytes(g, engine)
+    return _gb(initial), _gb(engine_bytes(g, engine, 1) - initial)

@@ -1,0 +1,156 @@
+"""The price catalog: one sourced price per line item and region, from CSV data files.
+
+Catalog files ship in `gnnstack/data/prices/<region>.csv`. An override file has the same columns
+and layers on top (negotiated rates, or a document's own assumptions). Every entry names its
+source, its as-of date and a confidence: verified (read from a primary source), derived (computed
+from a verified price by a stated rule) or estimate (conflicting or second-hand sources).
+A price that is not in the catalog is missing, never zero.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from ..errors import ConfigError
+
+COLUMNS = ("service", "item", "region", "unit", "usd", "confidence", "as_of", "source")
+CONFIDENCES = ("verified", "derived", "estimate")
+CATALOG = "catalog"
+
+
+@dataclass(frozen=True)
+class Price:
+    service: str
+    item: str
+    region: str
+    unit: str
+    usd: Decimal
+    confidence: str
+    as_of: date
+    source: str
+    origin: str = CATALOG  # "catalog", or the override file it came from
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.service, self.item, self.region
+
+    @property
+    def overridden(self) -> bool:
+        return self.origin != CATALOG
+
+    def to_json(self) -> dict[str, str]:
+        return {"service": self.service, "item": self.item, "region": self.region, "unit": self.unit,
+                "usd": str(self.usd), "confidence": self.confidence, "as_of": self.as_of.isoformat(),
+                "source": self.source, "origin": self.origin}
+
+
+def _lines(path: Path, text: str) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, line
+
+
+def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
+    """Entries of one CSV file. A malformed entry is a ConfigError naming the file, line and field."""
+    rows = list(_lines(Path(path), text))
+    if not rows:
+        raise ConfigError(f"{path}: no entries; expected a header line: {','.join(COLUMNS)}")
+    header_line, header = rows[0]
+    found = tuple(c.strip() for c in next(csv.reader([header])))
+    if found != COLUMNS:
+        raise ConfigError(f"{path}:{header_line}: the header must be exactly: {','.join(COLUMNS)}")
+    prices: list[Price] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for number, line in rows[1:]:
+        cells = next(csv.reader([line]))
+        where = f"{path}:{number}"
+        if len(cells) != len(COLUMNS):
+            raise ConfigError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)}), found {len(cells)}"
+                              " (quote a source that contains commas)")
+        row = dict(zip(COLUMNS, (c.strip() for c in cells)))
+        for column in COLUMNS:
+            if not row[column]:
+                raise ConfigError(f"{where}: field '{column}' is empty; every price needs a {column}")
+        try:
+            usd = Decimal(row["usd"])
+        except InvalidOperation:
+            raise ConfigError(f"{where}: field 'usd' is {row['usd']!r}, not a number") from None
+        if not usd.is_finite() or usd < 0:
+            raise ConfigError(f"{where}: field 'usd' must be a non-negative number, got {row['usd']}")
+        if row["confidence"] not in CONFIDENCES:
+            raise ConfigError(f"{where}: field 'confidence' is {row['confidence']!r}; "
+                              f"use one of {', '.join(CONFIDENCES)}")
+        try:
+            as_of = date.fromisoformat(row["as_of"])
+        except ValueError:
+            raise ConfigError(f"{where}: field 'as_of' is {row['as_of']!r}; use an ISO date like 2026-11-23") from None
+        price = Price(row["service"], row["item"], row["region"], row["unit"], usd, row["confidence"], as_of,
+                      row["source"], origin)
+        if price.key in seen:
+            raise ConfigError(f"{where}: duplicate entry for {'/'.join(price.key)} (first on line {seen[price.key]})")
+        seen[price.key] = number
+        prices.append(price)
+    return prices
+
+
+def read(path: Path | str, origin: Optional[str] = None) -> list[Price]:
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except OSError as e:
+        raise ConfigError(f"cannot read price file {p}: {e.strerror}") from None
+    return parse(text, p, origin or str(p))
+
+
+def catalog_files() -> list[tuple[str, str]]:
+    """(file name, text) of every catalog file shipped with gnnstack."""
+    folder = resources.files("gnnstack.data") / "prices"
+    return sorted((f.name, f.read_text()) for f in folder.iterdir() if f.name.endswith(".csv"))
+
+
+def load_catalog() -> list[Price]:
+    prices: list[Price] = []
+    for name, text in catalog_files():
+        prices.extend(parse(text, f"gnnstack/data/prices/{name}"))
+    return prices
+
+
+class PriceBook:
+    """The effective prices: the catalog with any override file on top."""
+
+    def __init__(self, catalog: Iterable[Price], overrides: Iterable[Price] = ()) -> None:
+        self.catalog: dict[tuple[str, str, str], Price] = {}
+        for p in catalog:
+            if p.key in self.catalog:
+                raise ConfigError(f"the catalog has two entries for {'/'.join(p.key)}")
+            self.catalog[p.key] = p
+        self.overrides = {p.key: p for p in overrides}
+        self._effective = {**self.catalog, **self.overrides}
+
+    @classmethod
+    def load(cls, override_file: Optional[Path | str] = None) -> "PriceBook":
+        return cls(load_catalog(), read(override_file) if override_file else ())
+
+    def catalog_only(self) -> "PriceBook":
+        book = PriceBook.__new__(PriceBook)
+        book.catalog, book.overrides, book._effective = self.catalog, {}, self.catalog
+        return book
+
+    def get(self, service: str, item: str, region: str) -> Optional[Price]:
+        return self._effective.get((service, item, region))
+
+    def __iter__(self) -> Iterator[Price]:
+        return iter(sorted(self._effective.values(), key=lambda p: (p.region, p.service, p.item)))
+
+    def regions(self) -> list[str]:
+        return sorted({p.region for p in self.catalog.values()})
+
+
+def relabel(price: Price, **changes) -> Price:
+    return replace(price, **changes)

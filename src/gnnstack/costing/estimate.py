@@ -1,0 +1,150 @@
+"""The estimate: every cost line of a graph, what could not be priced, totals and a 12-month view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Optional
+
+from ..graph import ResourceGraph
+from .catalog import PriceBook
+from .lines import HOURS_PER_MONTH, MONTHS, ZERO, CostLine, MissingPrice, NotPriceable, PricingContext
+from .pricers import FREE, PRICED_WITH, PRICERS
+
+CENT = Decimal("0.01")
+CURRENCY = "USD"
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Optional[Decimal]) -> Optional[str]:
+    return None if value is None else str(cents(value))
+
+
+@dataclass(frozen=True)
+class Unpriced:
+    resource: str
+    type: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"resource": self.resource, "type": self.type, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class ComponentTotal:
+    name: str
+    type: str
+    base: Decimal
+    worst_case: Optional[Decimal]
+
+
+@dataclass
+class Estimate:
+    region: str
+    hours_per_month: Decimal
+    lines: list[CostLine] = field(default_factory=list)
+    unpriced: list[Unpriced] = field(default_factory=list)
+    free: int = 0
+    components: dict[str, str] = field(default_factory=dict)  # component name -> type
+
+    @property
+    def base(self) -> Decimal:
+        return sum((line.base_monthly for line in self.lines), ZERO)
+
+    @property
+    def unbounded(self) -> list[CostLine]:
+        return [line for line in self.lines if line.unbounded]
+
+    @property
+    def worst_case_bounded(self) -> Decimal:
+        """The worst case of every line that has one."""
+        return sum((line.worst_monthly for line in self.lines if not line.unbounded), ZERO)
+
+    @property
+    def worst_case(self) -> Optional[Decimal]:
+        """None when any line is unbounded."""
+        return None if self.unbounded else self.worst_case_bounded
+
+    def by_component(self) -> list[ComponentTotal]:
+        totals: dict[str, list] = {}
+        for line in self.lines:
+            t = totals.setdefault(line.component, [ZERO, ZERO])
+            t[0] += line.base_monthly
+            t[1] = None if t[1] is None or line.unbounded else t[1] + line.worst_monthly
+        return sorted((ComponentTotal(name, self.components.get(name, ""), b, w) for name, (b, w) in totals.items()),
+                      key=lambda c: -c.base)
+
+    def months(self) -> list[Decimal]:
+        """Base cost in each of the next 12 months, as the graph grows."""
+        growing = [line for line in self.lines if line.months]
+        steady = self.base - sum((line.base_monthly for line in growing), ZERO)
+        return [steady + sum((line.monthly_in(m) for line in growing), ZERO) for m in range(1, MONTHS + 1)]
+
+    def top(self, n: int = 5) -> list[CostLine]:
+        return sorted(self.lines, key=lambda line: -line.base_monthly)[:n]
+
+    def summary_json(self) -> dict[str, Any]:
+        return {"base": money(self.base), "worst_case": money(self.worst_case),
+                "worst_case_bounded": money(self.worst_case_bounded)}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "currency": CURRENCY,
+            "region": self.region,
+            "hours_per_month": str(self.hours_per_month),
+            "monthly": self.summary_json(),
+            "unbounded": [{"resource": line.resource, "name": line.name} for line in self.unbounded],
+            "components": [{"name": c.name, "type": c.type, "base": money(c.base), "worst_case": money(c.worst_case)}
+                           for c in self.by_component()],
+            "lines": [line.to_json() for line in self.lines],
+            "unpriced": [u.to_json() for u in self.unpriced],
+            "months": [{"month": i, "base": money(v)} for i, v in enumerate(self.months(), start=1)],
+        }
+
+
+def _option_usage(graph: ResourceGraph) -> dict[str, Any]:
+    for r in graph.resources:
+        if r.type.startswith("gnnstack:option:"):
+            return r.inputs
+    return {}
+
+
+def estimate(graph: ResourceGraph, book: PriceBook, *, region: Optional[str] = None,
+             hours: Optional[Decimal] = None) -> Estimate:
+    """Price every resource of the graph. Region and month default to what the option declares."""
+    declared = _option_usage(graph)
+    region = region or declared.get("region")
+    if not region:
+        raise ValueError("the graph declares no region; pass region=")
+    if hours is None:
+        hours = Decimal(str(declared.get("hoursPerMonth", HOURS_PER_MONTH)))
+    ctx = PricingContext(graph, book, region, hours)
+    result = Estimate(region, hours)
+    for r in graph.resources:
+        if r.is_provider:
+            continue
+        fn = PRICERS.get(r.type)
+        if fn is None:
+            if not r.custom:
+                result.components[r.name] = r.type
+            elif r.type in FREE or r.type in PRICED_WITH:
+                result.free += 1
+            else:
+                result.unpriced.append(Unpriced(r.name, r.type, "no pricer for this resource type"))
+            continue
+        if not r.custom:
+            result.components[r.name] = r.type
+        try:
+            result.lines.extend(fn(r, ctx))
+        except MissingPrice as e:
+            result.unpriced.append(Unpriced(r.name, r.type, f"{e} (add it to the catalog or an override file)"))
+        except NotPriceable as e:
+            result.unpriced.append(Unpriced(r.name, r.type, str(e)))
+    for line in result.lines:
+        if line.component not in result.components:
+            c = graph.names.get(line.component)
+            result.components[line.component] = c.type if c is not None else line.resource_type
+    return result

@@ -1,0 +1,165 @@
+"""Cost lines and what a pricer works with.
+
+A line is `quantity x unit price` twice: once for the base case (the declared usage) and once
+for the worst case (every cap at its maximum). A worst quantity of None means no cap bounds the
+line: the worst case is unbounded and is reported so, never as a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Optional
+
+from ..graph import Resource, ResourceGraph
+from .catalog import CATALOG, Price, PriceBook
+
+HOURS_PER_MONTH = Decimal(730)
+MONTHS = 12
+ZERO = Decimal(0)
+_CONFIDENCE_ORDER = {"verified": 0, "derived": 1, "estimate": 2}
+# Quantities are kept to a millionth of a unit, so that every line's cost is exactly
+# quantity x unit price and reads without 28 digits of division noise.
+QUANTUM = Decimal("0.000001")
+
+
+def quantity(q: Decimal) -> Decimal:
+    if q == q.to_integral_value():
+        return q.to_integral_value()
+    return q.quantize(QUANTUM, rounding=ROUND_HALF_UP).normalize()
+
+
+class MissingPrice(Exception):
+    """The catalog has no price for a line item in this region: the resource is unpriced."""
+
+    def __init__(self, service: str, item: str, region: str) -> None:
+        super().__init__(f"no price for {service} {item} in {region}")
+        self.key = (service, item, region)
+
+
+class NotPriceable(Exception):
+    """The resource's inputs do not say enough to price it (e.g. an unknown instance type)."""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    component: str
+    resource: str
+    resource_type: str
+    name: str
+    unit: str
+    base_quantity: Decimal
+    worst_quantity: Optional[Decimal]  # None: no cap bounds it
+    price: Price
+    worst_price: Price
+    months: Optional[tuple[Decimal, ...]] = None  # quantity in each projected month, when it grows
+    note: str = ""
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.price.usd
+
+    @property
+    def worst_unit_price(self) -> Decimal:
+        return self.worst_price.usd
+
+    @property
+    def base_monthly(self) -> Decimal:
+        return self.base_quantity * self.price.usd
+
+    @property
+    def worst_monthly(self) -> Optional[Decimal]:
+        return None if self.worst_quantity is None else self.worst_quantity * self.worst_price.usd
+
+    @property
+    def unbounded(self) -> bool:
+        return self.worst_quantity is None
+
+    def monthly_in(self, month: int) -> Decimal:
+        """Base cost in projected month `month` (1-based)."""
+        q = self.months[month - 1] if self.months else self.base_quantity
+        return q * self.price.usd
+
+    def to_json(self) -> dict[str, Any]:
+        worst = self.worst_monthly
+        return {
+            "component": self.component, "resource": self.resource, "type": self.resource_type,
+            "name": self.name, "unit": self.unit,
+            "base_quantity": str(self.base_quantity),
+            "worst_case_quantity": None if self.worst_quantity is None else str(self.worst_quantity),
+            "unit_price": str(self.unit_price), "worst_case_unit_price": str(self.worst_unit_price),
+            "base_monthly": str(self.base_monthly), "worst_case_monthly": None if worst is None else str(worst),
+            "price": self.price.to_json(),
+            **({"worst_case_price": self.worst_price.to_json()} if self.worst_price != self.price else {}),
+            **({"note": self.note} if self.note else {}),
+        }
+
+
+def derived(base: Price, factor: Decimal, item: str, rule: str, *others: Price) -> Price:
+    """A price computed from others: its confidence is the weakest of theirs, at best 'derived'."""
+    inputs = (base, *others)
+    worst = max(inputs, key=lambda p: _CONFIDENCE_ORDER[p.confidence])
+    confidence = worst.confidence if worst.confidence != "verified" else "derived"
+    origin = next((p.origin for p in inputs if p.origin != CATALOG), CATALOG)
+    return Price(base.service, item, base.region, base.unit, base.usd * factor, confidence,
+                 min(p.as_of for p in inputs), rule, origin)
+
+
+@dataclass
+class PricingContext:
+    """What a pricer may read: the graph around the resource, the prices and the month."""
+
+    graph: ResourceGraph
+    book: PriceBook
+    region: str
+    hours: Decimal = HOURS_PER_MONTH
+    _resource: Optional[Resource] = field(default=None, repr=False)
+
+    @property
+    def days(self) -> Decimal:
+        return self.hours / 24
+
+    def price(self, service: str, item: str) -> Price:
+        p = self.book.get(service, item, self.region)
+        if p is None:
+            raise MissingPrice(service, item, self.region)
+        return p
+
+    def component(self, r: Resource) -> Optional[Resource]:
+        return self.graph.component_of(r)
+
+    def usage(self, r: Resource) -> dict[str, Any]:
+        """Usage its component declares (hours a day, data sizes...), or nothing."""
+        c = self.graph.component_of(r)
+        return c.inputs if c is not None else {}
+
+    def children(self, r: Resource, *types: str) -> list[Resource]:
+        return [c for c in self.graph.children.get(r.name, ()) if not types or c.type in types]
+
+    def siblings(self, r: Resource, *types: str) -> list[Resource]:
+        return [c for c in self.graph.children.get(r.parent, ()) if c is not r and (not types or c.type in types)]
+
+    def line(self, r: Resource, name: str, unit: str, base: Decimal, worst: Optional[Decimal], price: Price,
+             worst_price: Optional[Price] = None, months: Optional[tuple[Decimal, ...]] = None,
+             note: str = "") -> CostLine:
+        if base < 0 or (worst is not None and worst < 0):
+            raise NotPriceable(f"negative quantity for {name}")
+        c = self.graph.component_of(r)
+        return CostLine(c.name if c is not None else r.name, r.name, r.type, name, unit, quantity(base),
+                        None if worst is None else quantity(worst), price, worst_price or price,
+                        None if months is None else tuple(quantity(m) for m in months), note)
+
+
+def number(value: Any, what: str) -> Decimal:
+    """A numeric input as Decimal; unknown or missing values make the resource not priceable."""
+    if isinstance(value, bool) or value is None:
+        raise NotPriceable(f"{what} is not set")
+    try:
+        d = Decimal(str(value))
+    except Exception:
+        raise NotPriceable(f"{what} is {value!r}, not a number (unknown until deploy?)") from None
+    if not d.is_finite():
+        raise NotPriceable(f"{what} is {value!r}")
+    if d < 0:
+        raise NotPriceable(f"{what} is negative ({value})")
+    return d.to_integral_value() if d == d.to_integral_value() else d

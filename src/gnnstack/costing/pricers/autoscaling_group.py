@@ -1,0 +1,93 @@
+"""Auto Scaling groups: instance hours at the desired or scheduled capacity (base) and at
+`max_size` for the whole month (worst), plus the EBS volumes of the instances they launch.
+
+The launch template is found by id, or else as the one template in the group's component (a real
+preview does not know ids yet). Scheduled actions (children of the group) give the capacity
+pattern; a component's declared `hoursPerDay` says how long instances live within a window
+(training instances shut down when the job ends)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional
+
+from . import pricer
+from ._compute import instance_line, volume_lines
+from .schedules import window_hours
+from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..schedule import runs_per_month
+from ...graph import Resource
+
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+SCHEDULE = "aws:autoscaling/schedule:Schedule"
+
+
+def launch_template(r: Resource, ctx: PricingContext) -> Resource:
+    mixed = r.inputs.get("mixedInstancesPolicy") or {}
+    spec = ((mixed.get("launchTemplate") or {}).get("launchTemplateSpecification")
+            or r.inputs.get("launchTemplate") or {})
+    ref = spec.get("launchTemplateId") or spec.get("id")
+    templates = ctx.graph.of_type(LAUNCH_TEMPLATE)
+    for t in templates:
+        if ref in (f"{t.name}-id", t.inputs.get("name")):
+            return t
+    component = ctx.component(r)
+    mine = [t for t in templates if ctx.component(t) is component]
+    if len(mine) == 1:
+        return mine[0]
+    raise NotPriceable("cannot tell which launch template the group uses")
+
+
+def _base_instance_hours(r: Resource, ctx: PricingContext, desired: Decimal) -> tuple[Decimal, str]:
+    schedules = ctx.children(r, SCHEDULE)
+    if not schedules:
+        return desired * ctx.hours, f"{desired} instances all month"
+    ups = [s for s in schedules if number(s.inputs.get("desiredCapacity"), "scheduled capacity") > desired]
+    downs = [s for s in schedules if s not in ups]
+    total = desired * ctx.hours
+    declared = ctx.usage(r).get("hoursPerDay")
+    for up in ups:
+        peak = number(up.inputs["desiredCapacity"], "scheduled capacity")
+        runs = runs_per_month(str(up.inputs.get("recurrence")), ctx.days)
+        window = window_hours(up, downs)
+        hours = min(window, number(declared, "hoursPerDay")) if declared is not None else window
+        total += (peak - desired) * hours * runs
+    return total, "scheduled capacity"
+
+
+@pricer("aws:autoscaling/group:Group")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    template = launch_template(r, ctx)
+    instance_type = template.inputs.get("instanceType")
+    if not isinstance(instance_type, str):
+        raise NotPriceable("the launch template sets no instance type")
+    max_size = number(r.inputs.get("maxSize"), "maxSize")
+    desired = number(r.inputs.get("desiredCapacity", r.inputs.get("minSize", 0)), "desiredCapacity")
+    base_hours, basis = _base_instance_hours(r, ctx, desired)
+    worst_hours = max_size * ctx.hours
+    dist: dict[str, Any] = (r.inputs.get("mixedInstancesPolicy") or {}).get("instancesDistribution") or {}
+    on_demand_pct = number(dist.get("onDemandPercentageAboveBaseCapacity", 100), "on-demand percentage")
+    if dist.get("onDemandBaseCapacity"):
+        raise NotPriceable("on-demand base capacity with spot above it is not priced yet")
+    spot_share = (100 - on_demand_pct) / 100
+    lines: list[CostLine] = []
+    for spot, share in ((False, 1 - spot_share), (True, spot_share)):
+        if share > 0:
+            lines.append(instance_line(ctx, r, instance_type, spot, base_hours * share, worst_hours * share,
+                                       note=f"base: {basis}; worst: max_size {max_size} all month"))
+    lines += _interaz(r, ctx)
+    for mapping in template.inputs.get("blockDeviceMappings") or []:
+        ebs = mapping.get("ebs") or {}
+        if ebs:
+            lines += volume_lines(ctx, r, ebs, mapping.get("deviceName", "volume"), base_hours / ctx.hours,
+                                  worst_hours / ctx.hours, note="one per instance, while it runs")
+    return lines
+
+
+def _interaz(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    """Replication traffic between servers in different AZs, when the component declares it."""
+    gb: Optional[Any] = ctx.usage(r).get("interAzGbPerMonth")
+    if gb is None:
+        return []
+    return [ctx.line(r, "Data transfer between AZs (replication)", "GB", number(gb, "interAzGbPerMonth"), None,
+                     ctx.price("data-transfer", "inter-az"), note="metered, no cap: billed out and in")]

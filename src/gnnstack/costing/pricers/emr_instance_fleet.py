@@ -1,0 +1,30 @@
+"""EMR task fleets: EC2 (spot or on-demand) plus the EMR fee. Base: the target capacity for the
+cluster's declared hours; worst: what managed scaling allows beyond primary and core, all month,
+at the on-demand price (spot falls back to on-demand on timeout)."""
+
+from __future__ import annotations
+
+from . import pricer
+from .emr_cluster import cluster_hours, group_lines, scaling_limits
+from ..lines import CostLine, NotPriceable, PricingContext, number
+from ...graph import Resource
+
+
+@pricer("aws:emr/instanceFleet:InstanceFleet")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    cluster = ctx.graph.names.get(r.parent or "")
+    if cluster is None:
+        raise NotPriceable("the fleet's cluster is not in the graph")
+    hours, note = cluster_hours(r, ctx)
+    spot = number(r.inputs.get("targetSpotCapacity", 0), "targetSpotCapacity")
+    on_demand = number(r.inputs.get("targetOnDemandCapacity", 0), "targetOnDemandCapacity")
+    limits = scaling_limits(cluster, ctx)
+    if limits is None:
+        worst = spot + on_demand
+        note += "; no managed scaling: worst is the target capacity"
+    else:
+        core = number(limits.get("maximumCoreCapacityUnits", limits["maximumCapacityUnits"]), "core max")
+        worst = max(number(limits["maximumCapacityUnits"], "maximumCapacityUnits") - core - 1, spot + on_demand)
+    if spot and on_demand:
+        raise NotPriceable("a task fleet mixing spot and on-demand capacity is not priced yet")
+    return group_lines(ctx, r, "task", r.inputs, spot or on_demand, worst, bool(spot) or not on_demand, hours, note)

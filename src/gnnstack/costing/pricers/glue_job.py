@@ -1,0 +1,44 @@
+"""Glue jobs: DPU-hours. Base: the declared hours per run; worst: every run hits its timeout
+(with its retries), on the job's fixed capacity, as often as its trigger fires."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import pricer
+from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..schedule import runs_per_month
+from ...graph import Resource
+
+TRIGGER = "aws:glue/trigger:Trigger"
+DPU_PER_WORKER = {"Standard": Decimal(1), "G.025X": Decimal("0.25"), "G.1X": Decimal(1), "G.2X": Decimal(2),
+                  "G.4X": Decimal(4), "G.8X": Decimal(8)}
+DEFAULT_TIMEOUT_MINUTES = 2880  # Glue's own default for Spark jobs
+
+
+@pricer("aws:glue/job:Job")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    worker = r.inputs.get("workerType")
+    if worker:
+        if worker not in DPU_PER_WORKER:
+            raise NotPriceable(f"unknown Glue worker type {worker!r}")
+        dpus = DPU_PER_WORKER[worker] * number(r.inputs.get("numberOfWorkers"), "numberOfWorkers")
+    else:
+        dpus = number(r.inputs.get("maxCapacity"), "maxCapacity")
+    triggers = [t for t in ctx.siblings(r, TRIGGER) if t.inputs.get("type") == "SCHEDULED"]
+    if len(triggers) != 1:
+        raise NotPriceable("runs on demand: no single scheduled trigger in its component says how often")
+    runs = runs_per_month(str(triggers[0].inputs.get("schedule")), ctx.days)
+    timeout_hours = number(r.inputs.get("timeout", DEFAULT_TIMEOUT_MINUTES), "timeout") / 60
+    attempts = 1 + number(r.inputs.get("maxRetries", 0), "maxRetries")
+    usage = ctx.usage(r)
+    note = f"{dpus} DPUs x {runs.normalize():f} runs a month"
+    if "hoursPerDay" in usage:
+        per_run = number(usage["hoursPerDay"], "hoursPerDay") / number(usage.get("runsPerDay", 1), "runsPerDay")
+        hours = min(per_run, timeout_hours)
+    else:
+        hours, note = timeout_hours, note + "; no usage declared: base assumes each run hits the timeout"
+    flex = r.inputs.get("executionClass") == "FLEX"
+    return [ctx.line(r, f"ETL job ({'flex' if flex else 'standard'}, {worker or 'max capacity'})", "DPU-hours",
+                     dpus * hours * runs, dpus * timeout_hours * attempts * runs,
+                     ctx.price("glue", "etl/flex" if flex else "etl/standard"), note=note)]

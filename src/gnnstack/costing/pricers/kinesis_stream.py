@@ -1,0 +1,35 @@
+"""Kinesis Data Streams (provisioned): shard-hours, and PUT payload units (25 KB each) for the
+declared records a day. Worst: every shard at its 1,000 records a second all month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import pricer
+from ..lines import CostLine, NotPriceable, PricingContext, number
+from ...graph import Resource
+
+RECORDS_PER_SHARD_SECOND = 1000
+
+
+@pricer("aws:kinesis/stream:Stream")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    mode = (r.inputs.get("streamModeDetails") or {}).get("streamMode", "PROVISIONED")
+    if mode != "PROVISIONED":
+        raise NotPriceable("on-demand streams are not priced yet (and have no cap)")
+    if number(r.inputs.get("retentionPeriod", 24), "retentionPeriod") > 24:
+        raise NotPriceable("extended retention (over 24 hours) is not priced yet")
+    shards = number(r.inputs.get("shardCount"), "shardCount")
+    usage = ctx.usage(r)
+    records = usage.get("recordsPerDay")
+    worst_units = shards * RECORDS_PER_SHARD_SECOND * 3600 * ctx.hours / 1_000_000
+    if records is None:
+        base_units, note = worst_units, "no usage declared: base assumes every shard full"
+    else:
+        base_units, note = number(records, "recordsPerDay") * ctx.days / 1_000_000, "records of 25 KB or less"
+    return [
+        ctx.line(r, "Shard hours", "shard-hours", shards * ctx.hours, shards * ctx.hours,
+                 ctx.price("kinesis", "shard-hour")),
+        ctx.line(r, "PUT payload units", "1M units", base_units, worst_units,
+                 ctx.price("kinesis", "put-payload-units"), note=note),
+    ]

@@ -1,0 +1,37 @@
+"""Licence lines for the self-managed databases, priced on their components.
+
+Community and developer editions cost nothing and the line says so. Neither Neo4j nor TigerGraph
+publishes an Enterprise list price, so the Enterprise line is the scenario's
+`licence_usd_per_month`; without it the licence is unpriced."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import pricer
+from ... import clock
+from ..catalog import Price
+from ..lines import CostLine, NotPriceable, PricingContext, number
+from ...graph import Resource
+
+FREE_EDITIONS = {"neo4j": "community", "tigergraph": "developer"}
+PRODUCT = {"gnnstack:database:Neo4jServers": ("neo4j", "Neo4j"),
+           "gnnstack:database:TigerGraphCluster": ("tigergraph", "TigerGraph")}
+
+
+@pricer(*PRODUCT)
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    key, product = PRODUCT[r.type]
+    edition = r.inputs.get("edition", "enterprise")
+    one = Decimal(1)
+    if edition == FREE_EDITIONS[key]:
+        return [ctx.line(r, f"Licence ({product} {edition})", "months", one, one,
+                         ctx.price("licence", f"{key}/{edition}"), note=f"{product} {edition} edition: no licence fee")]
+    amount = r.inputs.get("licenceUsdPerMonth")
+    if amount is None:
+        raise NotPriceable(f"{product} {edition} has no public list price: set {key}.licence_usd_per_month "
+                           "in the scenario to your quoted price")
+    quoted = Price("licence", f"{key}/{edition}", ctx.region, "month", number(amount, "licenceUsdPerMonth"),
+                   "estimate", clock.now().date(), f"scenario input: {key}.licence_usd_per_month", "scenario")
+    return [ctx.line(r, f"Licence ({product} {edition})", "months", one, one, quoted,
+                     note="your quoted price (scenario input)")]

@@ -1,0 +1,68 @@
+"""S3 buckets: storage by class, following the bucket's lifecycle transitions as data ages.
+
+What the bucket holds is usage its component declares: datasets by prefix, each an initial load
+(as old as the priced day) plus daily growth (spread evenly in age). Data of age `a` sits in the
+class of the last transition with `days <= a` under the first rule whose prefix covers it.
+Worst case: the size after 12 months of growth (storage has no cap; the horizon bounds it)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from . import pricer
+from ..lines import MONTHS, CostLine, NotPriceable, PricingContext, number
+from ...graph import Resource
+
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+STANDARD = "STANDARD"
+
+
+def transitions_for(prefix: str, rules: list[dict[str, Any]]) -> list[tuple[Decimal, str]]:
+    for rule in rules:
+        rule_prefix = ((rule.get("filter") or {}).get("prefix")) or rule.get("prefix") or ""
+        if rule.get("status") == "Enabled" and rule.get("transitions") and prefix.startswith(rule_prefix):
+            return sorted((number(t.get("days", 0), "transition days"), t["storageClass"])
+                          for t in rule["transitions"])
+    return []
+
+
+def by_class(initial: Decimal, growth: Decimal, day: Decimal,
+             transitions: list[tuple[Decimal, str]]) -> dict[str, Decimal]:
+    """GB per storage class on `day`."""
+    bounds = [(Decimal(0), STANDARD)] + transitions
+    out: dict[str, Decimal] = {}
+    for i, (start, cls) in enumerate(bounds):
+        end = bounds[i + 1][0] if i + 1 < len(bounds) else None
+        overlap = (min(end, day) if end is not None else day) - start
+        if overlap > 0:
+            out[cls] = out.get(cls, Decimal(0)) + growth * overlap
+        if start <= day and (end is None or day < end):
+            out[cls] = out.get(cls, Decimal(0)) + initial
+    return out
+
+
+@pricer("aws:s3/bucket:Bucket")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    usage = ctx.usage(r)
+    datasets = usage.get("datasets")
+    if not datasets:
+        raise NotPriceable("no stored data declared for the bucket")
+    rules: list[dict[str, Any]] = []
+    for lc in ctx.children(r, LIFECYCLE):
+        rules.extend(lc.inputs.get("rules") or [])
+    day0 = number(usage.get("pricedAtDay", ctx.days), "pricedAtDay")
+    per_class: dict[str, list[Decimal]] = {}
+    for ds in datasets:
+        initial = number(ds.get("initialGb"), "initialGb")
+        growth = number(ds.get("growthGbPerDay", 0), "growthGbPerDay")
+        transitions = transitions_for(ds.get("prefix", ""), rules)
+        for m in range(MONTHS):
+            for cls, gb in by_class(initial, growth, day0 + m * ctx.days, transitions).items():
+                per_class.setdefault(cls, [Decimal(0)] * MONTHS)[m] += gb
+    lines = []
+    for cls, months in sorted(per_class.items(), key=lambda kv: kv[0] != STANDARD):
+        lines.append(ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months),
+                              ctx.price("s3", f"storage/{cls}"), months=tuple(months),
+                              note="size at the end of each month; worst: the largest in 12 months"))
+    return lines

@@ -1,0 +1,21 @@
+"""SageMaker real-time endpoints, priced on their configuration: each production variant's
+instances all month."""
+
+from __future__ import annotations
+
+from . import pricer
+from ..lines import CostLine, NotPriceable, PricingContext, number
+from ...graph import Resource
+
+
+@pricer("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    lines = []
+    for variant in r.inputs.get("productionVariants") or []:
+        instance_type = variant.get("instanceType")
+        if not isinstance(instance_type, str):
+            raise NotPriceable("serverless or unknown endpoint variants are not priced")
+        count = number(variant.get("initialInstanceCount", 1), "initialInstanceCount")
+        lines.append(ctx.line(r, f"Endpoint instances ({instance_type})", "hours", count * ctx.hours,
+                              count * ctx.hours, ctx.price("sagemaker", f"hosting/{instance_type}")))
+    return lines

@@ -1,0 +1,15 @@
+"""EventBridge Scheduler schedules: invocations a month from the schedule expression."""
+
+from __future__ import annotations
+
+from . import pricer
+from ..lines import CostLine, PricingContext
+from ..schedule import runs_per_month
+from ...graph import Resource
+
+
+@pricer("aws:scheduler/schedule:Schedule")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    runs = runs_per_month(str(r.inputs.get("scheduleExpression")), ctx.days) / 1_000_000
+    return [ctx.line(r, "Invocations", "1M invocations", runs, runs, ctx.price("scheduler", "invocations"),
+                     note="before the account-wide free tier")]

@@ -1,0 +1,95 @@
+"""Step Functions state machines, and the SageMaker training and tuning jobs they start.
+
+The jobs are not Pulumi resources, but the state machine's definition declares them with their
+caps: instance type and count, maximum runtime, managed spot, and for tuning the maximum number
+of training jobs. The schedule in the same component says how often it runs. Base: the hours the
+component declares per run; worst: every job hits its maximum runtime on every run. Spot's worst
+case is the on-demand price."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Optional
+
+from . import pricer
+from ..lines import CostLine, NotPriceable, PricingContext, derived, number
+from ..schedule import runs_per_month
+from ...graph import Resource
+
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+TRAINING, TUNING = "sagemaker:createTrainingJob", "sagemaker:createHyperParameterTuningJob"
+
+
+def _runs(r: Resource, ctx: PricingContext) -> Decimal:
+    # Components hold one schedule and the one thing it starts (see components/training.py).
+    schedules = ctx.siblings(r, SCHEDULE)
+    if len(schedules) != 1:
+        raise NotPriceable("runs on demand: no single schedule in its component says how often")
+    return runs_per_month(str(schedules[0].inputs.get("scheduleExpression")), ctx.days)
+
+
+def _sagemaker_prices(ctx: PricingContext, instance_type: str, spot: bool):
+    on_demand = ctx.price("sagemaker", f"training/{instance_type}")
+    if not spot:
+        return on_demand, "on-demand"
+    discount = ctx.price("sagemaker", "managed-spot-discount")
+    return derived(on_demand, 1 - discount.usd, f"training-spot/{instance_type}",
+                   f"on-demand x (1 - {discount.usd} typical managed spot saving)", discount), "managed spot"
+
+
+def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Decimal, jobs_per_run: Decimal,
+               declared_hours: Optional[Any], what: str) -> list[CostLine]:
+    config = job.get("ResourceConfig") or {}
+    instance_type = config.get("InstanceType")
+    if not isinstance(instance_type, str):
+        raise NotPriceable(f"the {what} job's instance type is not known")
+    count = number(config.get("InstanceCount", 1), "InstanceCount")
+    max_hours = number((job.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds"), "MaxRuntimeInSeconds") / 3600
+    spot = bool(job.get("EnableManagedSpotTraining"))
+    note = f"{runs.normalize():f} runs a month x {jobs_per_run} job(s) x {count} instance(s)"
+    if declared_hours is None:
+        hours, note = max_hours, note + "; no usage declared: base assumes the maximum runtime"
+    else:
+        hours = min(number(declared_hours, "declared hours"), max_hours)
+    price, label = _sagemaker_prices(ctx, instance_type, spot)
+    on_demand = ctx.price("sagemaker", f"training/{instance_type}")
+    per_run = jobs_per_run * count
+    lines = [ctx.line(r, f"{what} ({label}, {instance_type})", "hours", per_run * hours * runs,
+                      per_run * max_hours * runs, price, on_demand, note=note)]
+    volume = config.get("VolumeSizeInGB")
+    if volume:
+        storage = ctx.price("sagemaker", "storage/general-purpose-ssd")
+        gb = number(volume, "VolumeSizeInGB")
+        lines.append(ctx.line(r, f"{what} ML storage ({gb} GB per instance)", "GB-months",
+                              gb * per_run * hours * runs / ctx.hours, gb * per_run * max_hours * runs / ctx.hours,
+                              storage, note="billed while the instances run"))
+    return lines
+
+
+@pricer("aws:sfn/stateMachine:StateMachine")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    try:
+        definition = json.loads(r.inputs.get("definition") or "")
+    except (TypeError, ValueError):
+        raise NotPriceable("the state machine definition is not known") from None
+    if r.inputs.get("type", "STANDARD") != "STANDARD":
+        raise NotPriceable("Express workflows are not priced")
+    runs = _runs(r, ctx)
+    usage = ctx.usage(r)
+    states = definition.get("States") or {}
+    lines: list[CostLine] = []
+    for state in states.values():
+        resource, params = str(state.get("Resource", "")), state.get("Parameters") or {}
+        if TUNING in resource:
+            limits = (params.get("HyperParameterTuningJobConfig") or {}).get("ResourceLimits") or {}
+            jobs = number(limits.get("MaxNumberOfTrainingJobs"), "MaxNumberOfTrainingJobs")
+            lines += _job_lines(r, ctx, params.get("TrainingJobDefinition") or {}, runs, jobs,
+                                usage.get("hoursPerJob"), "Tuning training jobs")
+        elif TRAINING in resource:
+            lines += _job_lines(r, ctx, params, runs, Decimal(1), usage.get("hoursPerDay"), "Training job")
+    # A run enters each state once and ends: one transition per state plus the start.
+    transitions = Decimal(len(states) + 1) * runs / 1000
+    lines.append(ctx.line(r, "State transitions", "1K transitions", transitions, transitions,
+                          ctx.price("stepfunctions", "standard/transitions")))
+    return lines

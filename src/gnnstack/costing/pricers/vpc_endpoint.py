@@ -1,0 +1,18 @@
+"""VPC endpoints: gateway endpoints (S3, DynamoDB) are free; interface endpoints bill per AZ-hour."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import pricer
+from ..lines import CostLine, PricingContext
+from ...graph import Resource
+
+
+@pricer("aws:ec2/vpcEndpoint:VpcEndpoint")
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    if r.inputs.get("vpcEndpointType", "Gateway") == "Gateway":
+        return []
+    zones = Decimal(max(1, len(r.inputs.get("subnetIds") or [])))
+    return [ctx.line(r, f"Interface endpoint ({zones} AZs)", "hours", zones * ctx.hours, zones * ctx.hours,
+                     ctx.price("vpc", "interface-endpoint/hour"))]
