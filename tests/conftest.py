@@ -56,3 +56,8 @@ def base_scenario(**overrides) -> dict:
     }
     s.update(overrides)
     return s
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite golden files (pricer breakdowns, rendered reports) from the current code.")

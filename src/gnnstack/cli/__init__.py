@@ -29,16 +29,19 @@ def main() -> None:
     before anything is deployed. Stacks are the files stacks/Pulumi.<stack>.yaml.
 
     \b
-    Example:
+    Examples:
       gnnstack preview experiment
-      gnnstack preview experiment --option neo4j-ec2 --format json
+      gnnstack compare experiment
+      gnnstack prices list --filter p3.2xlarge
     """
 
 
 def _register() -> None:
-    from . import preview
+    from . import compare, preview, prices
 
     main.add_command(preview.preview)
+    main.add_command(compare.compare)
+    main.add_command(prices.prices)
 
 
 _register()

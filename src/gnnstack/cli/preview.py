@@ -1,4 +1,4 @@
-"""`gnnstack preview`: the resources a stack would create, offline."""
+"""`gnnstack preview`: the resources a stack would create and what they cost, offline."""
 
 from __future__ import annotations
 
@@ -7,33 +7,47 @@ import json
 import click
 
 from gnnstack import render
+from gnnstack.costing.report import cost_markdown, cost_report, cost_table, price_book
 from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
+
+from .options import format_option, prices_option
 
 
 @click.command()
 @click.argument("stack")
 @click.option("--option", "option", type=click.Choice(OPTIONS),
               help="Price and build another stack option on the same scenario.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people, json for tools.")
-def preview(stack: str, option: str | None, fmt: str) -> None:
-    """Show what STACK would create, without AWS or the Pulumi CLI.
+@prices_option
+@format_option("table", "json", "markdown")
+def preview(stack: str, option: str | None, prices: str | None, fmt: str) -> None:
+    """Show what STACK would create and cost, without AWS or the Pulumi CLI.
 
-    Runs the real Pulumi program in-process under Pulumi's mock runtime and lists every
-    resource it registers, grouped by component, with its key sizing inputs (instance types,
-    counts, caps, schedules). Secrets are never shown.
+    Runs the real Pulumi program in-process under Pulumi's mock runtime, lists every resource
+    it registers (grouped by component, with instance types, counts, caps and schedules), then
+    prices each one from the catalog: a base case from the declared usage and a worst case
+    with every cap at its maximum. Lines with no cap are reported as unbounded; resources with
+    no price are listed as unpriced, never counted as $0. Secrets are never shown.
 
     \b
     Examples:
       gnnstack preview experiment
+      gnnstack preview seed-analysis                 # the seed's prices, with catalog prices next to them
       gnnstack preview production --option emr-spark --format json
+      gnnstack preview experiment --prices negotiated.csv --format markdown
     """
     from gnnstack.capture import capture  # imports Pulumi: only when a preview actually runs
 
     project = find_project()
     graph, scenario = capture(project, stack, option)
+    book, used = price_book(project.root, scenario.costing.price_overrides, prices)
+    report = cost_report(graph, book, used)
     if fmt == "json":
-        click.echo(json.dumps(render.preview_json(graph, scenario), indent=2, default=str))
+        data = render.preview_json(graph, scenario)
+        data["estimate"] = report.to_json()
+        click.echo(json.dumps(data, indent=2, default=str))
+    elif fmt == "markdown":
+        click.echo(cost_markdown(report, len(graph.managed())), nl=False)
     else:
         click.echo(render.preview_table(graph, scenario))
+        click.echo(cost_table(report), nl=False)

@@ -154,3 +154,36 @@ class PriceBook:
 
 def relabel(price: Price, **changes) -> Price:
     return replace(price, **changes)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An override entry whose price differs from the catalog's (or that the catalog lacks)."""
+
+    override: Price
+    catalog: Optional[Price]
+
+    @property
+    def change_percent(self) -> Optional[Decimal]:
+        if self.catalog is None or self.catalog.usd == 0:
+            return None
+        return (self.override.usd - self.catalog.usd) * 100 / self.catalog.usd
+
+    def to_json(self) -> dict[str, object]:
+        pct = self.change_percent
+        return {"service": self.override.service, "item": self.override.item, "region": self.override.region,
+                "unit": self.override.unit, "override_usd": str(self.override.usd),
+                "override_source": self.override.source,
+                "catalog_usd": None if self.catalog is None else str(self.catalog.usd),
+                "catalog_confidence": None if self.catalog is None else self.catalog.confidence,
+                "catalog_source": None if self.catalog is None else self.catalog.source,
+                "change_percent": None if pct is None else str(pct.quantize(Decimal("0.1")))}
+
+
+def audit(catalog: PriceBook, overrides: Iterable[Price]) -> list[Difference]:
+    out = []
+    for p in overrides:
+        base = catalog.catalog.get(p.key)
+        if base is None or base.usd != p.usd:
+            out.append(Difference(p, base))
+    return out

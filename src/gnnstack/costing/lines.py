@@ -144,7 +144,7 @@ class PricingContext:
              note: str = "") -> CostLine:
         if base < 0 or (worst is not None and worst < 0):
             raise NotPriceable(f"negative quantity for {name}")
-        c = self.graph.component_of(r)
+        c = r if not r.custom else self.graph.component_of(r)  # a component prices its own lines
         return CostLine(c.name if c is not None else r.name, r.name, r.type, name, unit, quantity(base),
                         None if worst is None else quantity(worst), price, worst_price or price,
                         None if months is None else tuple(quantity(m) for m in months), note)

@@ -1,0 +1,15 @@
+"""Options several commands share."""
+
+from __future__ import annotations
+
+import click
+
+prices_option = click.option(
+    "--prices", "prices", metavar="FILE",
+    help="Price override file (CSV, same columns as the catalog) on top of the catalog. "
+         "Default: the scenario's costing.price_overrides, if any.")
+
+
+def format_option(*choices: str, default: str = "table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="table for people; json for tools; markdown for PR comments and reports.")

@@ -1,0 +1,186 @@
+"""Cost reports: a stack's estimate (with the catalog-price estimate next to it when an override
+file is in use) and a side-by-side comparison of options, as terminal tables, JSON and markdown.
+Rendering only; the numbers come from `estimate`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from ..graph import ResourceGraph
+from ..templating import render
+from .catalog import PriceBook, read
+from .estimate import Estimate, cents, estimate, money
+from .lines import CostLine
+
+TOP = 5
+
+
+@dataclass
+class CostReport:
+    stack: str
+    option: str
+    estimate: Estimate
+    overrides: Optional[str] = None  # the override file in use
+    at_catalog: Optional[Estimate] = None  # the same graph at catalog prices, when overrides are in use
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.estimate.to_json()
+        data["top_cost_drivers"] = [_line_ref(line) for line in self.estimate.top(TOP)]
+        data["prices"] = {"catalog": "gnnstack/data/prices", "overrides": self.overrides,
+                          "overridden_lines": sum(1 for line in self.estimate.lines if line.price.overridden)}
+        if self.at_catalog is not None:
+            data["at_catalog_prices"] = {"monthly": self.at_catalog.summary_json(),
+                                         "unpriced": [u.to_json() for u in self.at_catalog.unpriced]}
+        return data
+
+
+def price_book(project_root: Path, declared: Optional[str], override: Optional[str]) -> tuple[PriceBook, Optional[str]]:
+    """The prices for a stack: the catalog, plus `override` (a path from the command line) or else
+    the scenario's `costing.price_overrides` (relative to the project)."""
+    if override:
+        path = Path(override)
+    elif declared:
+        path = project_root / declared
+    else:
+        return PriceBook.load(), None
+    book = PriceBook.load()
+    return PriceBook(book.catalog.values(), read(path, str(override or declared))), str(override or declared)
+
+
+def cost_report(graph: ResourceGraph, book: PriceBook, overrides: Optional[str]) -> CostReport:
+    est = estimate(graph, book)
+    at_catalog = estimate(graph, book.catalog_only()) if book.overrides else None
+    return CostReport(graph.stack, graph.option, est, overrides, at_catalog)
+
+
+def _line_ref(line: CostLine) -> dict[str, Any]:
+    return {"component": line.component, "resource": line.resource, "name": line.name,
+            "base_monthly": money(line.base_monthly), "worst_case_monthly": money(line.worst_monthly)}
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def usd(value: Optional[Decimal]) -> str:
+    return "unbounded" if value is None else f"{cents(value):,}"
+
+
+def qty(value: Optional[Decimal]) -> str:
+    if value is None:
+        return "no cap"
+    text = f"{value:,.2f}" if value >= 1 or value == 0 else f"{value:.6f}".rstrip("0")
+    return text[:-3] if text.endswith(".00") else text
+
+
+def worst_text(e: Estimate) -> str:
+    if e.worst_case is not None:
+        return usd(e.worst_case)
+    return f"unbounded ({usd(e.worst_case_bounded)} + {len(e.unbounded)} line(s) with no cap)"
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+    widths = [max(len(click.unstyle(r[i])) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = []
+        for i, cell in enumerate(r):
+            pad = widths[i] - len(click.unstyle(cell))
+            cells.append(" " * pad + cell if i in right else cell + " " * pad)
+        out.append("  " + "  ".join(cells).rstrip())
+    return out
+
+
+def cost_table(report: CostReport) -> str:
+    e = report.estimate
+    title = f"Cost estimate: USD a month ({e.region}, {qty(e.hours_per_month)}-hour month)"
+    out = [click.style(title, bold=True)]
+    if report.overrides:
+        n = sum(1 for line in e.lines if line.price.overridden)
+        out.append(f"  prices: catalog with overrides from {report.overrides} ({n} line(s) use them)")
+    rows: list[tuple[str, ...]] = [("component / line", "base qty", "worst qty", "unit", "unit price", "base",
+                                    "worst case")]
+    by_component: dict[str, list[CostLine]] = {}
+    for line in e.lines:
+        by_component.setdefault(line.component, []).append(line)
+    for total in e.by_component():
+        rows.append((click.style(total.name, fg="cyan", bold=True), "", "", "", "", usd(total.base),
+                     usd(total.worst_case)))
+        for line in sorted(by_component[total.name], key=lambda x: -x.base_monthly):
+            price = f"{line.unit_price}" + (f"/{line.worst_unit_price}" if line.worst_price != line.price else "")
+            rows.append((f"  {line.name}", qty(line.base_quantity), qty(line.worst_quantity), line.unit, price,
+                         usd(line.base_monthly), usd(line.worst_monthly)))
+    rows.append((click.style("Total", bold=True), "", "", "", "", click.style(usd(e.base), bold=True),
+                 click.style(usd(e.worst_case), bold=True)))
+    out += _table(rows, right={1, 2, 4, 5, 6})
+    out.append("")
+    out.append(f"  Base {usd(e.base)}; worst case {worst_text(e)}.")
+    if report.at_catalog is not None:
+        c = report.at_catalog
+        out.append(f"  At catalog prices: base {usd(c.base)}; worst case {worst_text(c)}"
+                   + (f"; {len(c.unpriced)} unpriced" if c.unpriced else "") + ".")
+    if e.unbounded:
+        out.append(click.style("  Unbounded (no cap):", fg="yellow"))
+        out += [f"    {line.resource}: {line.name}" + (f" ({line.note})" if line.note else "") for line in e.unbounded]
+    if e.unpriced:
+        out.append(click.style(f"  Unpriced ({len(e.unpriced)}), not counted in the totals:", fg="red"))
+        out += [f"    {u.resource} [{u.type}]: {u.reason}" for u in e.unpriced]
+    else:
+        out.append(f"  Unpriced: none ({e.free} free or priced-with resources).")
+    out.append("  Top cost drivers: " + "; ".join(
+        f"{line.name} {usd(line.base_monthly)}" for line in e.top(3) if line.base_monthly > 0))
+    months = e.months()
+    out.append("  Next 12 months, base: " + ", ".join(f"{usd(m)}" for m in months))
+    return "\n".join(out) + "\n"
+
+
+def cost_markdown(report: CostReport, resources: int) -> str:
+    return render("reports/estimate.md.j2", r=report, e=report.estimate, usd=usd, qty=qty, worst_text=worst_text,
+                  resources=resources, top=report.estimate.top(TOP))
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@dataclass
+class Comparison:
+    stack: str
+    reports: list[CostReport]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "currency": "USD", "options": [
+            {"option": r.option, "monthly": r.estimate.summary_json(),
+             "at_catalog_prices": r.at_catalog.summary_json() if r.at_catalog else None,
+             "unbounded": [{"resource": x.resource, "name": x.name} for x in r.estimate.unbounded],
+             "unpriced": [u.to_json() for u in r.estimate.unpriced],
+             "biggest_lines": [_line_ref(x) for x in r.estimate.top(3)],
+             "months": [money(m) for m in r.estimate.months()]}
+            for r in self.reports]}
+
+
+def compare_table(c: Comparison) -> str:
+    out = [click.style(f"Stack {c.stack}: the four options on the same scenario (USD a month)", bold=True)]
+    rows: list[tuple[str, ...]] = [("option", "base", "worst case", "month 12", "unpriced", "biggest lines")]
+    for r in c.reports:
+        e = r.estimate
+        biggest = "; ".join(f"{x.name} {usd(x.base_monthly)}" for x in e.top(2) if x.base_monthly > 0)
+        rows.append((r.option, usd(e.base), worst_text(e), usd(e.months()[-1]), str(len(e.unpriced)), biggest))
+    out += _table(rows, right={1, 3, 4})
+    if any(r.at_catalog for r in c.reports):
+        out.append("")
+        out.append("  At catalog prices: " + "; ".join(
+            f"{r.option} {usd(r.at_catalog.base)}" for r in c.reports if r.at_catalog))
+    unpriced = [(r.option, u) for r in c.reports for u in r.estimate.unpriced]
+    if unpriced:
+        out.append("")
+        out.append(click.style("  Unpriced, not counted:", fg="red"))
+        out += [f"    {opt}: {u.resource}: {u.reason}" for opt, u in unpriced]
+    return "\n".join(out) + "\n"
+
+
+def compare_markdown(c: Comparison) -> str:
+    return render("reports/compare.md.j2", c=c, usd=usd, worst_text=worst_text)
