@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -93,10 +94,18 @@ def test_unknown_option_flag(tmp_path):
 
 
 def test_every_command_has_help():
-    for name, command in main.commands.items():
-        assert command.help and "Example" in command.help, name
-        result = CliRunner().invoke(main, [name, "--help"])
-        assert result.exit_code == 0
+    def walk(group, path):
+        for name, command in group.commands.items():
+            yield [*path, name], command
+            if isinstance(command, click.Group):
+                yield from walk(command, [*path, name])
+
+    commands = list(walk(main, []))
+    assert {"preview", "compare", "prices"} <= {p[0] for p, _ in commands}
+    for path, command in commands:
+        assert command.help and "Example" in command.help, path
+        result = CliRunner().invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
 
 
 def test_seed_graph_is_the_default_and_its_feature_bytes_are_260_gb():

@@ -14,7 +14,17 @@ from .options import format_option, prices_option
 
 @click.group()
 def prices() -> None:
-    """The price catalog: every price with its unit, source, date and confidence."""
+    """The price catalog: every price with its unit, source, date and confidence.
+
+    The catalog ships with gnnstack (gnnstack/data/prices/<region>.csv). An override file with
+    the same columns (service,item,region,unit,usd,confidence,as_of,source) layers on top, for
+    negotiated rates or to reproduce a document's assumptions.
+
+    \b
+    Examples:
+      gnnstack prices list --filter neptune
+      gnnstack prices audit --against prices/seed-analysis.csv
+    """
 
 
 @prices.command("list")

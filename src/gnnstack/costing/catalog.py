@@ -22,6 +22,7 @@ from ..errors import ConfigError
 COLUMNS = ("service", "item", "region", "unit", "usd", "confidence", "as_of", "source")
 CONFIDENCES = ("verified", "derived", "estimate")
 CATALOG = "catalog"
+ANY_REGION = "*"
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,12 @@ def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
     header_line, header = rows[0]
     found = tuple(c.strip() for c in next(csv.reader([header])))
     if found != COLUMNS:
-        raise ConfigError(f"{path}:{header_line}: the header must be exactly: {','.join(COLUMNS)}")
+        raise ConfigError(f"{path}, line {header_line}: the header must be exactly: {','.join(COLUMNS)}")
     prices: list[Price] = []
     seen: dict[tuple[str, str, str], int] = {}
     for number, line in rows[1:]:
         cells = next(csv.reader([line]))
-        where = f"{path}:{number}"
+        where = f"{path}, line {number}"
         if len(cells) != len(COLUMNS):
             raise ConfigError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)}), found {len(cells)}"
                               " (quote a source that contains commas)")
@@ -143,13 +144,15 @@ class PriceBook:
         return book
 
     def get(self, service: str, item: str, region: str) -> Optional[Price]:
-        return self._effective.get((service, item, region))
+        """The price in `region`, or a region-independent one (region `*`, e.g. licences)."""
+        found = self._effective.get((service, item, region))
+        return found if found is not None else self._effective.get((service, item, ANY_REGION))
 
     def __iter__(self) -> Iterator[Price]:
         return iter(sorted(self._effective.values(), key=lambda p: (p.region, p.service, p.item)))
 
     def regions(self) -> list[str]:
-        return sorted({p.region for p in self.catalog.values()})
+        return sorted({p.region for p in self.catalog.values()} - {ANY_REGION})
 
 
 def relabel(price: Price, **changes) -> Price:

@@ -1,0 +1,246 @@
+"""The cost engine over every captured option, the catalog, and the seed analysis reproduced."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from gnnstack.capture import capture
+from gnnstack.costing import PriceBook, cents, estimate
+from gnnstack.costing.catalog import CONFIDENCES, audit, load_catalog, parse, read
+from gnnstack.costing.pricers import FREE, PRICED_WITH, PRICERS
+from gnnstack.costing.report import cost_report, price_book
+from gnnstack.costing.schedule import runs_per_month
+from gnnstack.errors import ConfigError
+from gnnstack.graph import Resource, ResourceGraph
+
+from .conftest import CASES, ROOT
+
+SEED_PRICES = ROOT / "prices" / "seed-analysis.csv"
+
+
+@pytest.fixture(scope="module")
+def estimates(captures):
+    book = PriceBook.load()
+    return {case: estimate(graph, book) for case, (graph, _) in captures.items()}
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
+def test_every_line_is_quantity_times_price_and_base_never_exceeds_worst(estimates, case):
+    e = estimates[case]
+    assert e.lines
+    for line in e.lines:
+        assert line.base_monthly == line.base_quantity * line.unit_price, line
+        assert line.base_quantity >= 0 and line.unit_price >= 0
+        if line.worst_quantity is not None:
+            assert line.worst_monthly == line.worst_quantity * line.worst_unit_price, line
+            assert line.base_monthly <= line.worst_monthly, line
+            assert line.base_quantity <= line.worst_quantity, line
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
+def test_every_managed_resource_is_priced_free_or_listed_unpriced(captures, estimates, case):
+    graph, _ = captures[case]
+    e = estimates[case]
+    seen = {line.resource for line in e.lines} | {u.resource for u in e.unpriced}
+    for r in graph.managed():
+        assert r.name in seen or r.type in FREE or r.type in PRICED_WITH or r.type in PRICERS, r.type
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
+def test_totals_add_up_and_the_projection_grows(estimates, case):
+    e = estimates[case]
+    assert sum((c.base for c in e.by_component()), Decimal(0)) == e.base
+    months = e.months()
+    assert len(months) == 12 and months[0] == e.base
+    assert all(a <= b for a, b in zip(months, months[1:]))
+    assert months[-1] > months[0]  # storage grows with the graph
+
+
+def test_metered_lines_with_no_cap_make_the_worst_case_unbounded(estimates):
+    e = estimates[("experiment", "neptune-sagemaker")]
+    assert e.worst_case is None
+    assert [line.name for line in e.unbounded] == ["I/O requests"]
+    assert e.to_json()["monthly"]["worst_case"] is None
+    assert Decimal(e.to_json()["monthly"]["worst_case_bounded"]) > e.base
+
+
+def test_caps_drive_the_worst_case(estimates):
+    lines = {line.name: line for line in estimates[("production", "neptune-sagemaker")].lines}
+    replicas = lines["Auto-scaled replicas (db.r6g.8xlarge, up to 2 more)"]
+    assert (replicas.base_quantity, replicas.worst_quantity) == (0, 2 * 730)
+    asg = [line for line in estimates[("production", "neo4j-ec2")].lines
+           if line.name.startswith("Instance usage") and line.resource == "production-db-asg"][0]
+    assert (asg.base_quantity, asg.worst_quantity) == (3 * 730, 5 * 730)  # desired 3, max_size 5
+
+
+def test_spot_lines_cost_less_in_the_base_case_and_on_demand_at_worst(estimates):
+    spot = [line for line in estimates[("experiment", "neo4j-ec2")].lines if "spot" in line.name]
+    assert spot
+    for line in spot:
+        assert line.unit_price < line.worst_unit_price
+        assert line.worst_price.item.startswith("on-demand/") or line.worst_price.item.startswith("training/")
+
+
+def test_enterprise_licences_without_a_quote_are_unpriced_not_zero(estimates):
+    e = estimates[("production", "tigergraph-ec2")]
+    assert [u.resource for u in e.unpriced] == ["production-db"]
+    assert "licence_usd_per_month" in e.unpriced[0].reason
+    assert not [line for line in e.lines if line.name.startswith("Licence")]
+
+
+def test_a_region_without_catalog_prices_leaves_resources_unpriced(tmp_path):
+    from gnnstack.project import find_project
+
+    from .conftest import base_scenario, make_project
+
+    proj = find_project(make_project(tmp_path, base_scenario(region="eu-west-3")))
+    graph, _ = capture(proj, "demo")
+    e = estimate(graph, PriceBook.load())
+    # Only region-independent prices (the free Neo4j Community licence) apply.
+    assert [(line.name, line.price.region) for line in e.lines] == [("Licence (Neo4j community)", "*")]
+    assert len(e.unpriced) >= 5
+    assert all("eu-west-3" in u.reason for u in e.unpriced)
+
+
+def test_hours_per_month_is_730_unless_the_scenario_sets_its_month(captures, estimates):
+    assert estimates[("experiment", "neptune-sagemaker")].hours_per_month == 730
+    writer = [line for line in estimates[("experiment", "neptune-sagemaker")].lines
+              if line.name.startswith("Database instance (writer")][0]
+    assert writer.base_quantity == 730
+
+
+# --------------------------------------------------------------------------- the seed analysis
+
+
+SEED_LOW = {"data": "6.02", "etl": "52.80", "training": "492.00", "tuning": "262.40"}
+SEED_HIGH = {"data": "6.45", "etl": "105.60", "training": "1468.80", "tuning": "1968.00"}
+
+
+@pytest.mark.parametrize("stack,total,parts", [
+    ("seed-analysis", "813.22", SEED_LOW),
+    ("seed-analysis-high", "3548.85", SEED_HIGH),
+])
+def test_the_seed_analysis_is_reproduced_with_its_own_prices(project, stack, total, parts):
+    graph, scenario = capture(project, stack)
+    assert not scenario.database_enabled and scenario.month_hours == 720
+    book, used = price_book(project.root, scenario.costing.price_overrides, None)
+    report = cost_report(graph, book, used)
+    e = report.estimate
+    assert e.unpriced == []
+    assert str(cents(e.base)) == total
+    by_component = {c.name.removeprefix(f"{stack}-"): str(cents(c.base)) for c in e.by_component()}
+    assert by_component == parts
+    # The same scenario at catalog prices is shown next to it, and differs.
+    assert report.at_catalog is not None and cents(report.at_catalog.base) != cents(e.base)
+
+
+def test_the_seed_storage_is_feature_bytes_after_30_and_365_days(project):
+    for stack, gb in (("seed-analysis", Decimal("261.68")), ("seed-analysis-high", Decimal("280.44"))):
+        graph, _ = capture(project, stack)
+        e = estimate(graph, PriceBook.load(SEED_PRICES))
+        storage = [line for line in e.lines if line.name == "Storage (STANDARD)"]
+        assert [line.base_quantity for line in storage] == [gb]
+
+
+def test_the_audit_lists_where_the_seed_prices_differ_from_list_prices():
+    diffs = {(d.override.service, d.override.item): d for d in audit(PriceBook.load(), read(SEED_PRICES))}
+    assert diffs[("ec2", "on-demand/r6g.8xlarge")].override.usd == Decimal("2.72")
+    assert diffs[("ec2", "on-demand/r6g.8xlarge")].catalog.usd == Decimal("1.6128")
+    assert diffs[("sagemaker", "training/ml.p3.2xlarge")].catalog.usd == Decimal("3.825")
+    assert diffs[("kinesis", "put-payload-units")].catalog.usd == Decimal("0.014")
+    assert diffs[("data-transfer", "inter-region")].catalog.usd == Decimal("0.02")
+    assert ("ec2", "on-demand/p3.2xlarge") not in diffs  # the seed got this one right
+    assert ("glue", "etl/standard") not in diffs
+
+
+# --------------------------------------------------------------------------- the catalog
+
+
+def test_every_catalog_entry_is_sourced_dated_rated_and_unique():
+    prices = load_catalog()
+    assert len(prices) > 200
+    keys = [p.key for p in prices]
+    assert len(keys) == len(set(keys))
+    for p in prices:
+        assert p.source and p.unit and p.as_of.year >= 2023 and p.confidence in CONFIDENCES, p
+        assert p.usd >= 0
+
+
+def test_the_catalog_covers_a_second_region_for_the_main_items():
+    book = PriceBook.load()
+    assert {"us-east-1", "us-west-2"} <= set(book.regions())
+    for service, item in [("ec2", "on-demand/p3.2xlarge"), ("ec2", "on-demand/r6g.8xlarge"),
+                          ("sagemaker", "training/ml.p3.2xlarge"), ("neptune", "instance/db.r6g.8xlarge"),
+                          ("neptune", "storage"), ("s3", "storage/STANDARD"), ("ebs", "gp3/storage"),
+                          ("glue", "etl/standard"), ("emr", "fee/r5.4xlarge"), ("kinesis", "shard-hour"),
+                          ("vpc", "nat-gateway/hour")]:
+        for region in ("us-east-1", "us-west-2"):
+            assert book.get(service, item, region) is not None, (service, item, region)
+
+
+HEADER = "service,item,region,unit,usd,confidence,as_of,source\n"
+
+
+@pytest.mark.parametrize("row,message", [
+    ("ec2,on-demand/x,us-east-1,hour,abc,verified,2026-01-01,src", "line 2: field 'usd' is 'abc'"),
+    ("ec2,on-demand/x,us-east-1,hour,-1,verified,2026-01-01,src", "line 2: field 'usd' must be a non-negative"),
+    ("ec2,on-demand/x,us-east-1,hour,1,sure,2026-01-01,src", "line 2: field 'confidence' is 'sure'"),
+    ("ec2,on-demand/x,us-east-1,hour,1,verified,yesterday,src", "line 2: field 'as_of' is 'yesterday'"),
+    ("ec2,on-demand/x,us-east-1,hour,1,verified,2026-01-01,", "line 2: field 'source' is empty"),
+    ("ec2,on-demand/x,us-east-1,hour,1,verified,2026-01-01,a,b", "line 2: expected 8 fields"),
+])
+def test_a_malformed_entry_names_the_file_line_and_field(row, message):
+    with pytest.raises(ConfigError, match="negotiated.csv, " + message.replace("(", r"\(")):
+        parse(HEADER + row + "\n", "negotiated.csv")
+
+
+def test_duplicates_and_bad_headers_are_refused():
+    row = "ec2,on-demand/x,us-east-1,hour,1,verified,2026-01-01,src\n"
+    with pytest.raises(ConfigError, match="o.csv, line 3: duplicate entry for ec2/on-demand/x/us-east-1"):
+        parse(HEADER + row + row, "o.csv")
+    with pytest.raises(ConfigError, match="header must be exactly"):
+        parse("service,item,usd\n", "o.csv")
+
+
+def test_overrides_layer_on_top_of_the_catalog(tmp_path: Path):
+    f = tmp_path / "negotiated.csv"
+    f.write_text(HEADER + "ec2,on-demand/p3.2xlarge,us-east-1,hour,2.50,verified,2026-11-01,our EDP rate\n")
+    book = PriceBook.load(f)
+    p = book.get("ec2", "on-demand/p3.2xlarge", "us-east-1")
+    assert p.usd == Decimal("2.50") and p.overridden and p.origin == str(f)
+    assert book.catalog_only().get("ec2", "on-demand/p3.2xlarge", "us-east-1").usd == Decimal("3.06")
+
+
+# --------------------------------------------------------------------------- schedules
+
+
+@pytest.mark.parametrize("expression,days,runs", [
+    ("cron(0 2 ? * * *)", 30, 30),
+    ("cron(0 2 ? * SUN *)", 28, 4),
+    ("cron(0 2 ? * SUN,WED *)", 35, 10),
+    ("cron(0 2 1,8,15,22 * ? *)", 30, 4),
+    ("cron(0 0,12 * * ? *)", 30, 60),
+    ("0 2 * * *", 30, 30),
+    ("0 2 * * 1-5", 28, 20),
+    ("rate(6 hours)", 30, 120),
+])
+def test_runs_per_month(expression, days, runs):
+    assert runs_per_month(expression, Decimal(days)) == runs
+
+
+def test_a_synthetic_graph_with_an_unknown_type_lists_it_as_unpriced():
+    graph = ResourceGraph("s", "x", [
+        Resource("gnnstack:option:Synthetic", "s", None, {"region": "us-east-1"}, custom=False),
+        Resource("aws:redshift/cluster:Cluster", "warehouse", "s", {"nodeType": "ra3.xlplus"}),
+        Resource("aws:iam/role:Role", "role", "s", {}),
+    ])
+    e = estimate(graph, PriceBook.load())
+    assert e.base == 0 and e.lines == []
+    assert [(u.resource, u.reason) for u in e.unpriced] == [("warehouse", "no pricer for this resource type")]
+    assert e.free == 1
