@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import click
 import pytest
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 from gnnstack.cli import main
 from gnnstack.sizing import GB, feature_bytes
-from gnnstack.scenario import GraphScale
+from gnnstack.scenario import OPTIONS, GraphScale
 
 from .conftest import ROOT, base_scenario, make_project
 
@@ -113,3 +114,92 @@ def test_seed_graph_is_the_default_and_its_feature_bytes_are_260_gb():
     assert (g.nodes, g.edges, g.node_features, g.daily_new_nodes, g.daily_new_edges) == (
         3_000_000_000, 10_000_000_000, 5, 800_000, 2_000_000)
     assert feature_bytes(g) / GB == 260
+
+
+# --------------------------------------------------------------------------- costs in the CLI
+
+
+def cli(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_preview_json_carries_the_estimate():
+    result = cli("preview", "seed-analysis", "--format", "json")
+    assert result.exit_code == 0, result.output
+    est = json.loads(result.output)["estimate"]
+    assert est["currency"] == "USD" and est["hours_per_month"] == "720"
+    assert est["monthly"] == {"base": "813.22", "worst_case": "1243.64", "worst_case_bounded": "1243.64"}
+    assert est["at_catalog_prices"]["monthly"]["base"] != "813.22"
+    assert est["unpriced"] == [] and len(est["months"]) == 12
+    line = est["lines"][0]
+    assert {"component", "resource", "name", "unit", "base_quantity", "worst_case_quantity", "unit_price",
+            "base_monthly", "worst_case_monthly", "price"} <= set(line)
+    assert line["price"]["source"] and line["price"]["confidence"]
+
+
+def test_preview_json_reports_an_unbounded_worst_case_as_null():
+    est = json.loads(cli("preview", "experiment", "--format", "json").output)["estimate"]
+    assert est["monthly"]["worst_case"] is None
+    assert est["unbounded"] == [{"resource": "experiment-db-cluster", "name": "I/O requests"}]
+
+
+def test_preview_table_shows_costs_under_the_resources():
+    out = cli("preview", "seed-analysis-high").output
+    assert out.index("glue:Job") < out.index("Cost estimate")
+    assert "Base 3,548.85" in out and "At catalog prices" in out and "Top cost drivers" in out
+
+
+def test_preview_markdown_matches_its_golden_file(request):
+    out = cli("preview", "seed-analysis", "--format", "markdown").output
+    golden = ROOT / "tests" / "golden" / "reports" / "seed-analysis.md"
+    if request.config.getoption("--update-golden"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(out)
+    assert out == golden.read_text()
+
+
+def test_compare_prices_the_four_options_on_one_scenario():
+    data = json.loads(cli("compare", "experiment", "--format", "json").output)
+    assert [o["option"] for o in data["options"]] == list(OPTIONS)
+    for o in data["options"]:
+        assert Decimal(o["monthly"]["base"]) > 0 and o["biggest_lines"]
+    table = cli("compare", "experiment").output
+    assert all(opt in table for opt in OPTIONS)
+    md = cli("compare", "experiment", "--format", "markdown").output
+    assert md.startswith("## gnnstack compare") and "| neo4j-ec2 |" in md
+
+
+def test_prices_list_filters_and_shows_sources():
+    out = cli("prices", "list", "--filter", "ml.p3.2xlarge").output
+    assert "3.825" in out and "us-west-2" in out and "verified" in out
+    data = json.loads(cli("prices", "list", "--filter", "glue", "--format", "json").output)
+    assert data and all("glue" in p["service"] for p in data)
+
+
+def test_prices_audit_lists_the_seed_prices_that_differ():
+    out = cli("prices", "audit", "--against", str(ROOT / "prices" / "seed-analysis.csv")).output
+    assert "on-demand/r6g.8xlarge" in out and "2.72" in out and "1.6128" in out
+    data = json.loads(cli("prices", "audit", "--against", str(ROOT / "prices" / "seed-analysis.csv"),
+                          "--format", "json").output)
+    assert {d["item"] for d in data["differences"]} >= {"training/ml.p3.2xlarge", "put-payload-units"}
+
+
+def test_a_malformed_override_file_is_one_clear_error(tmp_path):
+    bad = tmp_path / "negotiated.csv"
+    bad.write_text("service,item,region,unit,usd,confidence,as_of,source\n"
+                   "ec2,on-demand/p3.2xlarge,us-east-1,hour,cheap,verified,2026-11-01,our rate\n")
+    for args in (["preview", "seed-analysis", "--prices", str(bad)], ["prices", "audit", "--against", str(bad)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2
+        assert "negotiated.csv, line 2: field 'usd' is 'cheap'" in result.output
+        assert "Traceback" not in result.output
+    missing = CliRunner().invoke(main, ["prices", "list", "--prices", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2 and "cannot read price file" in missing.output
+
+
+def test_negative_usage_is_refused_with_the_field_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNNSTACK_PROJECT", str(make_project(
+        tmp_path, base_scenario(costing={"nat_gb_per_month": -5}))))
+    result = CliRunner().invoke(main, ["preview", "demo"])
+    assert result.exit_code == 2
+    assert "costing.nat_gb_per_month" in result.output and "Traceback" not in result.output
