@@ -59,7 +59,16 @@ class ResourceGraph:
             kids.setdefault(r.parent, []).append(r)
         return kids
 
+    @cached_property
+    def by_type(self) -> dict[str, list[Resource]]:
+        index: dict[str, list[Resource]] = {}
+        for r in self.resources:
+            index.setdefault(r.type, []).append(r)
+        return index
+
     def of_type(self, *types: str) -> list[Resource]:
+        if len(types) == 1:
+            return list(self.by_type.get(types[0], ()))
         return [r for r in self.resources if r.type in types]
 
     def component_of(self, r: Resource) -> Optional[Resource]:

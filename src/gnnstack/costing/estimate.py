@@ -143,6 +143,9 @@ def estimate(graph: ResourceGraph, book: PriceBook, *, region: Optional[str] = N
             result.unpriced.append(Unpriced(r.name, r.type, f"{e} (add it to the catalog or an override file)"))
         except NotPriceable as e:
             result.unpriced.append(Unpriced(r.name, r.type, str(e)))
+    # Capture order follows the program's async registrations; reports need a stable order.
+    result.lines.sort(key=lambda line: (line.component, line.resource))
+    result.unpriced.sort(key=lambda u: u.resource)
     for line in result.lines:
         if line.component not in result.components:
             c = graph.names.get(line.component)

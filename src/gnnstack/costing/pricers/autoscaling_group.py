@@ -27,12 +27,13 @@ def launch_template(r: Resource, ctx: PricingContext) -> Resource:
     spec = ((mixed.get("launchTemplate") or {}).get("launchTemplateSpecification")
             or r.inputs.get("launchTemplate") or {})
     ref = spec.get("launchTemplateId") or spec.get("id")
-    templates = ctx.graph.of_type(LAUNCH_TEMPLATE)
-    for t in templates:
-        if ref in (f"{t.name}-id", t.inputs.get("name")):
-            return t
+    # The offline preview's ids are "<name>-id"; a real preview's are unknown until deploy.
+    if isinstance(ref, str) and ref.endswith("-id"):
+        found = ctx.graph.names.get(ref[:-3])
+        if found is not None and found.type == LAUNCH_TEMPLATE:
+            return found
     component = ctx.component(r)
-    mine = [t for t in templates if ctx.component(t) is component]
+    mine = [t for t in ctx.graph.of_type(LAUNCH_TEMPLATE) if ctx.component(t) is component]
     if len(mine) == 1:
         return mine[0]
     raise NotPriceable("cannot tell which launch template the group uses")
