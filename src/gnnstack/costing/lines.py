@@ -133,6 +133,13 @@ class PricingContext:
         c = self.graph.component_of(r)
         return c.inputs if c is not None else {}
 
+    def declared(self, r: Resource, key: str, missing: str) -> Decimal:
+        """A usage figure the component must declare; without it the resource is unpriced."""
+        value = self.usage(r).get(key)
+        if value is None:
+            raise NotPriceable(missing)
+        return number(value, key)
+
     def children(self, r: Resource, *types: str) -> list[Resource]:
         return [c for c in self.graph.children.get(r.name, ()) if not types or c.type in types]
 

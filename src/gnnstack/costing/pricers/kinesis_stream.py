@@ -3,7 +3,6 @@ declared records a day. Worst: every shard at its 1,000 records a second all mon
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from . import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, number

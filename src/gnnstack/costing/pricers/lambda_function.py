@@ -4,20 +4,16 @@ without it, and for requests, the worst case is unbounded."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from . import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import CostLine, PricingContext, number
 from ...graph import Resource
 
 
 @pricer("aws:lambda/function:Function")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    usage = ctx.usage(r)
-    if "invocationsPerMonth" not in usage:
-        raise NotPriceable("no invocations declared for the function")
-    invocations = number(usage["invocationsPerMonth"], "invocationsPerMonth")
-    seconds = number(usage.get("durationMs", 1000), "durationMs") / 1000
+    invocations = ctx.declared(r, "invocationsPerMonth", "no invocations declared for the function")
+    seconds = number(ctx.usage(r).get("durationMs", 1000), "durationMs") / 1000
     memory_gb = number(r.inputs.get("memorySize", 128), "memorySize") / 1024
     reserved = r.inputs.get("reservedConcurrentExecutions")
     worst_gbs = None

@@ -7,16 +7,14 @@ come from the component's declared usage (`storageInitialGb`, `storageGrowthGbPe
 from __future__ import annotations
 
 from . import pricer
-from ..lines import MONTHS, CostLine, NotPriceable, PricingContext, number
+from ..lines import MONTHS, CostLine, PricingContext, number
 from ...graph import Resource
 
 
 @pricer("aws:neptune/cluster:Cluster")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     usage = ctx.usage(r)
-    if "storageInitialGb" not in usage:
-        raise NotPriceable("no storage size declared for the cluster volume")
-    initial = number(usage["storageInitialGb"], "storageInitialGb")
+    initial = ctx.declared(r, "storageInitialGb", "no storage size declared for the cluster volume")
     growth = number(usage.get("storageGrowthGbPerDay", 0), "storageGrowthGbPerDay")
     day = number(usage.get("pricedAtDay", ctx.days), "pricedAtDay")
     months = tuple(initial + growth * (day + m * ctx.days) for m in range(MONTHS))
