@@ -19,9 +19,12 @@ CASES = [(env, opt) for env in ENVIRONMENTS for opt in OPTIONS]
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fixed_clock():
+def fixed_clock(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("GNNSTACK_NOW", "2026-11-23T10:30:00Z")
+    # The capture cache lives in the session's temp folder, never in the user's cache.
+    mp.setenv("GNNSTACK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.delenv("GNNSTACK_CACHE", raising=False)
     mp.delenv("GNNSTACK_PROJECT", raising=False)
     yield
     mp.undo()

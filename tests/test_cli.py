@@ -203,3 +203,35 @@ def test_negative_usage_is_refused_with_the_field_named(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["preview", "demo"])
     assert result.exit_code == 2
     assert "costing.nat_gb_per_month" in result.output and "Traceback" not in result.output
+
+
+def test_a_repeated_preview_comes_from_the_cache_without_loading_pulumi(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GNNSTACK_CACHE_DIR": str(tmp_path / "cache")}
+    code = ("import sys, json; from click.testing import CliRunner; from gnnstack.cli import main; "
+            "r = CliRunner().invoke(main, ['preview', 'seed-analysis', '--format', 'json']); "
+            "print(json.dumps({'pulumi': 'pulumi' in sys.modules, 'out': json.loads(r.output)}))")
+    first, second = (json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                                               capture_output=True, text=True).stdout) for _ in range(2))
+    assert first["pulumi"] is True and second["pulumi"] is False
+    assert first["out"] == second["out"]
+    assert len(list((tmp_path / "cache" / "captures").glob("*.json"))) == 1
+
+
+def test_the_cache_key_changes_with_the_stack_file_and_the_ttl(tmp_path, monkeypatch):
+    from gnnstack.capture_cache import cache_key
+    from gnnstack.project import find_project, load_stack
+
+    proj = find_project(make_project(tmp_path, base_scenario()))
+    key = cache_key(proj, "demo", None, load_stack(proj, "demo")[1])
+    monkeypatch.setenv("GNNSTACK_NOW", "2026-11-23T11:30:00Z")  # an hour later: a new expires-at tag
+    assert cache_key(proj, "demo", None, load_stack(proj, "demo")[1]) != key
+    monkeypatch.setenv("GNNSTACK_NOW", "2026-11-23T10:30:00Z")
+    assert cache_key(proj, "demo", None, load_stack(proj, "demo")[1]) == key
+    (tmp_path / "other").mkdir()
+    make_project(tmp_path / "other", base_scenario(owner="someone-else"))
+    proj.stack_file("demo").write_text((tmp_path / "other" / "stacks" / "Pulumi.demo.yaml").read_text())
+    assert cache_key(proj, "demo", None, load_stack(proj, "demo")[1]) != key

@@ -29,7 +29,7 @@ def compare(stack: str, prices: str | None, fmt: str) -> None:
       gnnstack compare experiment
       gnnstack compare production --format markdown > costs.md
     """
-    from gnnstack.capture import capture  # imports Pulumi: only when it runs
+    from gnnstack.capture_cache import capture  # Pulumi is imported only on a cache miss
 
     project = find_project()
     reports = []

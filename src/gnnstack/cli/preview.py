@@ -36,7 +36,7 @@ def preview(stack: str, option: str | None, prices: str | None, fmt: str) -> Non
       gnnstack preview production --option emr-spark --format json
       gnnstack preview experiment --prices negotiated.csv --format markdown
     """
-    from gnnstack.capture import capture  # imports Pulumi: only when a preview actually runs
+    from gnnstack.capture_cache import capture  # Pulumi is imported only on a cache miss
 
     project = find_project()
     graph, scenario = capture(project, stack, option)
