@@ -1,0 +1,87 @@
+"""What a rule sees: the resource graph, the cost estimate, and facts read from the graph
+(environment, region, budget, expiry). Everything comes from the graph, so the offline preview
+and the policy pack, which both have the graph, build the same context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import cached_property
+from importlib import resources
+from typing import Any, Iterator, Optional
+
+from gnnstack.costing import Estimate
+from gnnstack.graph import Resource, ResourceGraph
+
+EXPIRES_TAG = "gnnstack:expires-at"
+REQUIRED_TAGS = ("Project", "Owner", "CostCenter", "Environment", "gnnstack:stack", "gnnstack:option")
+
+
+def taggable_types() -> frozenset[str]:
+    text = (resources.files("gnnstack.data") / "taggable_types.txt").read_text()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+_TAGGABLE: Optional[frozenset[str]] = None
+
+
+def is_taggable(type_token: str) -> bool:
+    global _TAGGABLE
+    if _TAGGABLE is None:
+        _TAGGABLE = taggable_types()
+    return type_token in _TAGGABLE
+
+
+def tags_of(r: Resource) -> Optional[dict[str, str]]:
+    """A resource's tags as a dict (ASGs list them as key/value items), or None if it has none."""
+    tags = r.inputs.get("tags")
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items()}
+    if isinstance(tags, list):
+        return {str(t.get("key")): str(t.get("value")) for t in tags if isinstance(t, dict)}
+    return None
+
+
+@dataclass
+class RuleContext:
+    graph: ResourceGraph
+    estimate: Estimate
+    now: datetime
+
+    @cached_property
+    def option(self) -> dict[str, Any]:
+        for r in self.graph.resources:
+            if r.type.startswith("gnnstack:option:"):
+                return r.inputs
+        return {}
+
+    @property
+    def environment(self) -> str:
+        return str(self.option.get("environment", "production"))
+
+    @property
+    def region(self) -> Optional[str]:
+        return self.option.get("region")
+
+    @property
+    def stack(self) -> str:
+        return self.graph.stack
+
+    @cached_property
+    def budget(self) -> Optional[tuple[Resource, Decimal]]:
+        for r in self.graph.of_type("aws:budgets/budget:Budget"):
+            limit = r.inputs.get("limitAmount")
+            if limit is not None:
+                return r, Decimal(str(limit))
+        return None
+
+    def managed(self) -> Iterator[Resource]:
+        return iter(self.graph.managed())
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for t in types for r in self.graph.by_type.get(t, ())]
+
+    def usage(self, r: Resource) -> dict[str, Any]:
+        c = self.graph.component_of(r)
+        return c.inputs if c is not None else {}

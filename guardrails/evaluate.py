@@ -1,0 +1,85 @@
+"""Evaluating the rules: the same pure functions for the CLI (preview, check) and the policy pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Optional
+
+from gnnstack.costing import Estimate
+from gnnstack.graph import ResourceGraph
+
+from .config import GuardrailConfig, Waiver
+from .context import RuleContext
+
+FAILING = "mandatory"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    level: str
+    resource: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"rule": self.rule, "level": self.level, "resource": self.resource, "message": self.message}
+
+
+@dataclass
+class Verdict:
+    stack: str
+    environment: str
+    violations: list[Violation] = field(default_factory=list)
+    waived: list[tuple[Violation, Waiver]] = field(default_factory=list)
+    expired_waivers: list[Waiver] = field(default_factory=list)
+    rules: list[tuple[str, str]] = field(default_factory=list)  # (rule, level) evaluated
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.level == FAILING]
+
+    @property
+    def passed(self) -> bool:
+        return not self.mandatory
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "environment": self.environment,
+            "violations": [v.to_json() for v in self.violations],
+            "waived": [{**v.to_json(), "waiver": w.to_json()} for v, w in self.waived],
+            "expired_waivers": [w.to_json() for w in self.expired_waivers],
+            "rules": [{"rule": r, "level": level} for r, level in self.rules],
+        }
+
+
+def run_rule(ctx: RuleContext, setting) -> list[tuple[str, str]]:
+    """(resource, message) findings of one rule, as plain tuples the policy pack can report."""
+    return [(f.resource, f.message) for f in setting.rule.check(ctx, setting.params)]
+
+
+def evaluate(graph: ResourceGraph, estimate: Estimate, config: GuardrailConfig, now: datetime,
+             environment: Optional[str] = None) -> Verdict:
+    ctx = RuleContext(graph, estimate, now)
+    env = environment or ctx.environment
+    verdict = Verdict(graph.stack, env)
+    today = now.date()
+    active = [w for w in config.waivers if not w.expired(today)]
+    used_expired: set[int] = set()
+    for name, setting in config.for_environment(env).items():
+        verdict.rules.append((name, setting.level))
+        if setting.level == "disabled":
+            continue
+        for resource, message in run_rule(ctx, setting):
+            v = Violation(name, setting.level, resource, message)
+            waiver = next((w for w in active if w.matches(name, resource, graph.stack)), None)
+            if waiver is not None:
+                verdict.waived.append((v, waiver))
+                continue
+            for w in config.waivers:
+                if w.expired(today) and w.matches(name, resource, graph.stack) and w.index not in used_expired:
+                    used_expired.add(w.index)
+                    verdict.expired_waivers.append(w)
+            verdict.violations.append(v)
+    return verdict

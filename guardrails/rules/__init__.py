@@ -1,0 +1,3 @@
+"""The guardrails, by area. Importing this package registers every rule."""
+
+from . import capacity, cost, hygiene, security  # noqa: F401
