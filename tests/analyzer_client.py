@@ -3,7 +3,7 @@
 A Python policy pack is a gRPC *Analyzer* server. The engine never imports it; it starts the
 ``pulumi-analyzer-policy-python`` shim from the ``pulumi`` SDK, which amounts to::
 
-    cd <pack_dir> && python3 -u -m pulumi.policy <engine-address> . [-<runtime-option>=<value> ...]
+    cd <pack_dir> && python3 -u -m pulumi.policy <engine-address> .
 
 with the caller's environment plus ``PULUMI_CONFIG`` (the stack config as JSON) and
 ``PULUMI_ORGANIZATION`` / ``PULUMI_PROJECT`` / ``PULUMI_STACK`` / ``PULUMI_DRY_RUN``.
@@ -179,6 +179,7 @@ class PolicyPackServer:
         self.last_response: analyzer_pb2.AnalyzeResponse | None = None
         self.last_not_applicable: list[dict] = []
         self.sent_config: dict[str, dict] | None = None
+        self.runtime_options: dict = {}
 
         self._proc: subprocess.Popen | None = None
         self._channel: grpc.Channel | None = None
@@ -199,8 +200,15 @@ class PolicyPackServer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _runtime_args(self) -> list[str]:
-        """Validate PulumiPolicy.yaml like the engine and turn runtime options into ``-k=v`` args."""
+    def _check_manifest(self) -> dict:
+        """Validate PulumiPolicy.yaml like the engine; return the runtime options.
+
+        The engine turns runtime options into ``-k=v`` arguments for the shim, but the shim only
+        consumes ``-virtualenv=<dir>`` itself (it then runs ``<dir>/bin/python``) and hands
+        ``pulumi.policy`` just the first two arguments. Forwarding them would even break
+        ``pulumi.policy``'s argparse (``-virtualenv`` parses as ``-v irtualenv``). So they are not
+        passed on; pick the interpreter with ``python=`` instead.
+        """
         manifest = self.pack_dir / "PulumiPolicy.yaml"
         if not manifest.is_file():
             raise PolicyPackError(f"{manifest} not found: the engine refuses a pack without it")
@@ -210,7 +218,7 @@ class PolicyPackServer:
             else (runtime, {})
         if name != "python":
             raise PolicyPackError(f"{manifest}: runtime is {name!r}, this client only runs 'python' packs")
-        return [f"-{k}={v}" for k, v in options.items() if f"{v}" != ""]
+        return options
 
     def _environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -229,7 +237,7 @@ class PolicyPackServer:
     def start(self) -> None:
         if self._proc is not None:
             raise PolicyPackError("already started")
-        args = self._runtime_args()
+        self.runtime_options = self._check_manifest()
 
         # 1. The fake engine the pack is told about (argv[1] and Handshake.engine_address).
         self._engine_server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
@@ -239,7 +247,7 @@ class PolicyPackServer:
         self._engine_address = f"127.0.0.1:{engine_port}"
 
         # 2. The pack process: what pulumi-analyzer-policy-python runs, with cwd = pack dir.
-        cmd = [self.python, "-u", "-m", "pulumi.policy", self._engine_address, ".", *args]
+        cmd = [self.python, "-u", "-m", "pulumi.policy", self._engine_address, "."]
         started = time.monotonic()
         self._proc = subprocess.Popen(cmd, cwd=self.pack_dir, env=self._environment(),
                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -309,8 +317,8 @@ class PolicyPackServer:
         return None if self._proc is None else self._proc.poll()
 
     def _fail(self, why: str):
+        self.stop()  # first, so the stderr reader has drained everything the pack wrote
         stderr = self.stderr_text()
-        self.stop()
         raise PolicyPackError(f"policy pack {self.pack_dir} {why}\n--- pack stderr ---\n{stderr}")
 
     # -- output capture -------------------------------------------------------------------------

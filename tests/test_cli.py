@@ -23,8 +23,10 @@ def run(args, project_root):
 @pytest.mark.parametrize("option", ["neptune-sagemaker", "neo4j-ec2", "tigergraph-ec2", "emr-spark"])
 def test_preview_json_lists_every_resource(option):
     result = run(["preview", "experiment", "--option", option, "--format", "json"], ROOT)
-    assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
+    # The exit code follows the guardrails: TigerGraph Enterprise breaks the experiment budget.
+    assert result.exit_code == (0 if doc["guardrails"]["passed"] else 1)
+    assert doc["guardrails"]["passed"] is (option != "tigergraph-ec2")
     assert doc["stack"] == "experiment" and doc["option"] == option
     assert len(doc["resources"]) > 30
     for r in doc["resources"]:

@@ -7,6 +7,8 @@ resource, availability zones for the region. Secrets are recorded as "[secret]",
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import json
 import runpy
 from pathlib import Path
@@ -84,6 +86,23 @@ class CaptureMonitor(mocks.MockMonitor):
         return response
 
 
+_LOOPS: set[asyncio.AbstractEventLoop] = set()
+
+
+def _close_loops() -> None:
+    for loop in _LOOPS:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+
+
+def _close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
+    """The SDK leaves its event loop open; left for the interpreter's shutdown to collect, it
+    complains on stderr. Close it at exit instead (later captures in this process reuse it)."""
+    if not _LOOPS:
+        atexit.register(_close_loops)
+    _LOOPS.add(loop)
+
+
 def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
     """Run the stack's program offline; the resource graph and the validated scenario."""
     config, scenario = load_stack(project, stack, option)  # validates first: errors before Pulumi runs
@@ -104,6 +123,7 @@ def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple
     settings.SETTINGS.outputs.clear()
     main = Path(project.root) / "__main__.py"
     _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+    _close_at_exit(asyncio.get_event_loop())
 
     names = {urn: name for urn, _, _, name, _, _ in monitor.records}
     graph = ResourceGraph(stack, scenario.option, [

@@ -13,3 +13,7 @@ prices_option = click.option(
 def format_option(*choices: str, default: str = "table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="table for people; json for tools; markdown for PR comments and reports.")
+
+guardrails_option = click.option(
+    "--guardrails", "guardrails", metavar="FILE",
+    help="Guardrail config (levels, thresholds, waivers). Default: guardrails/config.yaml in the project.")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from gnnstack import render
-from gnnstack.costing.report import cost_markdown, cost_report, cost_table, price_book
+from gnnstack.costing.report import cost_markdown, cost_table
 from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
 
-from .options import format_option, prices_option
+from .options import format_option, guardrails_option, prices_option
 
 
 @click.command()
@@ -19,15 +20,18 @@ from .options import format_option, prices_option
 @click.option("--option", "option", type=click.Choice(OPTIONS),
               help="Price and build another stack option on the same scenario.")
 @prices_option
+@guardrails_option
 @format_option("table", "json", "markdown")
-def preview(stack: str, option: str | None, prices: str | None, fmt: str) -> None:
+def preview(stack: str, option: str | None, prices: str | None, guardrails: str | None, fmt: str) -> None:
     """Show what STACK would create and cost, without AWS or the Pulumi CLI.
 
     Runs the real Pulumi program in-process under Pulumi's mock runtime, lists every resource
     it registers (grouped by component, with instance types, counts, caps and schedules), then
     prices each one from the catalog: a base case from the declared usage and a worst case
     with every cap at its maximum. Lines with no cap are reported as unbounded; resources with
-    no price are listed as unpriced, never counted as $0. Secrets are never shown.
+    no price are listed as unpriced, never counted as $0. Last come the guardrail verdicts
+    (guardrails/config.yaml); the exit code is 1 when a mandatory rule fails. Secrets are never
+    shown.
 
     \b
     Examples:
@@ -36,18 +40,21 @@ def preview(stack: str, option: str | None, prices: str | None, fmt: str) -> Non
       gnnstack preview production --option emr-spark --format json
       gnnstack preview experiment --prices negotiated.csv --format markdown
     """
-    from gnnstack.capture_cache import capture  # Pulumi is imported only on a cache miss
+    from gnnstack.assess import assess
+    from gnnstack.guardrails.report import verdict_text
 
     project = find_project()
-    graph, scenario = capture(project, stack, option)
-    book, used = price_book(project.root, scenario.costing.price_overrides, prices)
-    report = cost_report(graph, book, used)
+    a = assess(project, stack, option, prices, guardrails)
     if fmt == "json":
-        data = render.preview_json(graph, scenario)
-        data["estimate"] = report.to_json()
+        data = render.preview_json(a.graph, a.scenario)
+        data["estimate"] = a.costs.to_json()
+        data["guardrails"] = a.verdict.to_json()
         click.echo(json.dumps(data, indent=2, default=str))
     elif fmt == "markdown":
-        click.echo(cost_markdown(report, len(graph.managed())), nl=False)
+        click.echo(cost_markdown(a.costs, len(a.graph.managed())), nl=False)
     else:
-        click.echo(render.preview_table(graph, scenario))
-        click.echo(cost_table(report), nl=False)
+        click.echo(render.preview_table(a.graph, a.scenario))
+        click.echo(cost_table(a.costs))
+        click.echo(verdict_text(a.verdict), nl=False)
+    if not a.verdict.passed:
+        sys.exit(1)
