@@ -31,7 +31,9 @@ class OptionStack(pulumi.ComponentResource):
             "option": s.option, "environment": s.environment, "region": s.region,
             "databaseEnabled": s.database_enabled,
             # The month the estimate counts in (730 hours unless the scenario sets its own).
-            "hoursPerMonth": str(s.month_hours)}, opts)
+            "hoursPerMonth": str(s.month_hours),
+            # The price override file the estimate uses, so the policy pack prices alike.
+            "priceOverrides": s.costing.price_overrides}, opts)
         self.ctx = ctx
         self.secrets = secrets or {}
         self.network = Network(f"{name}-net", NetworkArgs(s.network.cidr, s.nat_gateway, s.network.trusted_cidrs),

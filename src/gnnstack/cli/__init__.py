@@ -37,11 +37,13 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import compare, preview, prices
+    from . import check, compare, guardrails, preview, prices
 
     main.add_command(preview.preview)
     main.add_command(compare.compare)
     main.add_command(prices.prices)
+    main.add_command(check.check)
+    main.add_command(guardrails.guardrails)
 
 
 _register()

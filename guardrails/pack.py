@@ -1,0 +1,125 @@
+"""What the policy pack needs, without pulumi_policy: the graph from the engine's resources, the
+estimate, the rule run with its params and waivers from policy config, and the config files
+generated from guardrails/config.yaml. Kept apart from `__main__.py` so it can be tested as is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from gnnstack import clock
+from gnnstack.costing import Estimate, PriceBook, estimate
+from gnnstack.costing.catalog import read
+from gnnstack.costing.report import usd, worst_text
+from gnnstack.graph import Resource, ResourceGraph
+
+from . import rules  # noqa: F401  (registers the rules)
+from .config import GuardrailConfig, Setting, Waiver
+from .context import RuleContext
+from .evaluate import run_rule
+from .registry import RULES, Rule
+
+COMPONENT_PREFIXES = ("gnnstack:", "pulumi:pulumi:Stack")
+
+
+def policy_config(config: GuardrailConfig, environment: str) -> dict[str, dict[str, Any]]:
+    """Pulumi policy config for one environment: level, params and waivers per rule."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, s in config.for_environment(environment).items():
+        out[name] = {"enforcementLevel": s.level, "params": s.params.model_dump(mode="json"),
+                     "waivers": [w.to_json() for w in config.waivers if w.rule == name]}
+    out["cost-estimate"] = {"enforcementLevel": "advisory"}
+    return out
+
+
+def graph_from_policy_resources(resources: Iterable[Any], stack: str = "pulumi") -> ResourceGraph:
+    """The engine's resources (pulumi_policy PolicyResource-like: resource_type, name, props, parent)."""
+    out = []
+    for r in resources:
+        if r.resource_type == "pulumi:pulumi:Stack":
+            continue
+        parent = r.parent.name if getattr(r, "parent", None) is not None and \
+            r.parent.resource_type != "pulumi:pulumi:Stack" else None
+        out.append(Resource(r.resource_type, r.name, parent, _plain(dict(r.props)),
+                            custom=not r.resource_type.startswith(COMPONENT_PREFIXES)))
+    option = next((r for r in out if r.type.startswith("gnnstack:option:")), None)
+    return ResourceGraph(stack, option.inputs.get("option", "unknown") if option else "unknown", out)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass
+class PackAdapter:
+    project_root: Path
+    rules: dict[str, Rule] = field(default_factory=lambda: dict(RULES))
+    _cache: dict[tuple, tuple[ResourceGraph, Estimate]] = field(default_factory=dict)
+
+    def _priced(self, resources: list[Any]) -> tuple[ResourceGraph, Estimate]:
+        key = tuple(r.urn for r in resources)
+        if key not in self._cache:
+            graph = graph_from_policy_resources(resources, self._stack(resources))
+            option = next((r for r in graph.resources if r.type.startswith("gnnstack:option:")), None)
+            overrides = option.inputs.get("priceOverrides") if option else None
+            book = PriceBook.load()
+            if overrides:
+                book = PriceBook(book.catalog.values(), read(self.project_root / overrides, overrides))
+            self._cache = {key: (graph, estimate(graph, book))}
+        return self._cache[key]
+
+    @staticmethod
+    def _stack(resources: list[Any]) -> str:
+        for r in resources:
+            parts = str(r.urn).split("::")
+            if len(parts) > 1:
+                return parts[0].removeprefix("urn:pulumi:")
+        return "pulumi"
+
+    def config_schema(self, name: str):
+        from pulumi_policy import PolicyConfigSchema
+
+        return PolicyConfigSchema(properties={
+            "params": {"type": "object", "description": f"Parameters of {name}"},
+            "waivers": {"type": "array", "description": "Waivers: rule, resource, stack, reason, expires"},
+        })
+
+    def check(self, name: str, resources: list[Any], config: Optional[dict[str, Any]]) -> list[tuple[str, str]]:
+        """(urn, message) for each unwaived finding of rule `name`."""
+        rule = self.rules[name]
+        config = config or {}
+        params = rule.params(**_whole(config.get("params") or rule.example))
+        graph, est = self._priced(resources)
+        ctx = RuleContext(graph, est, clock.now())
+        waivers = [Waiver(w["rule"], w["resource"], w["reason"], date.fromisoformat(w["expires"]),
+                          w.get("stack", "*")) for w in config.get("waivers") or []]
+        urns = {r.name: r.urn for r in resources}
+        today = clock.now().date()
+        out = []
+        for resource, message in run_rule(ctx, Setting(rule, "", params)):
+            if any(not w.expired(today) and w.matches(name, resource, graph.stack) for w in waivers):
+                continue
+            out.append((urns.get(resource, ""), f"{resource}: {message}"))
+        return out
+
+    def cost_summary(self, resources: list[Any]) -> str:
+        graph, e = self._priced(resources)
+        return (f"gnnstack projected cost for {graph.stack}: base {usd(e.base)} USD a month, worst case "
+                f"{worst_text(e)}; {len(e.unpriced)} unpriced")
+
+
+def _whole(params: dict[str, Any]) -> dict[str, Any]:
+    """Policy config numbers arrive as floats: integral ones back to int, others to Decimal."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, float):
+            v = int(v) if v.is_integer() else Decimal(str(v))
+        out[k] = v
+    return out

@@ -1,0 +1,71 @@
+"""`gnnstack check`: costs and guardrails of several stacks, for PR pipelines."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from gnnstack.project import find_project
+
+from .options import format_option, guardrails_option, prices_option
+
+
+@click.command()
+@click.argument("stacks", nargs=-1)
+@prices_option
+@guardrails_option
+@format_option("text", "json", "sarif", "junit", "github", default="text")
+@click.option("--compare-to", "compare_to", metavar="FILE",
+              help="A base `gnnstack check --format json` output (e.g. from the target branch): the github "
+                   "summary shows each stack's cost change against it.")
+@click.option("--soft-fail", is_flag=True, help="Report violations but exit 0.")
+@click.option("--output", "output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+def check(stacks: tuple[str, ...], prices: str | None, guardrails: str | None, fmt: str, compare_to: str | None,
+          soft_fail: bool, output: str | None) -> None:
+    """Price and guard STACKS (default: every stack under stacks/) for a PR pipeline.
+
+    Exit code 0 when no mandatory guardrail fails, 1 when one does (0 with --soft-fail),
+    2 on bad input. Formats: text; json; sarif (SARIF 2.1.0, for code scanning); junit
+    (JUnit XML, one failing case per violation); github (workflow annotations plus a
+    markdown summary for a PR comment, also appended to $GITHUB_STEP_SUMMARY when set).
+
+    \b
+    Examples:
+      gnnstack check
+      gnnstack check experiment production --format sarif --output gnnstack.sarif
+      gnnstack check --format github --compare-to base.json
+    """
+    from gnnstack import checkout
+    from gnnstack.assess import assess, guardrail_config
+
+    project = find_project()
+    names = list(stacks) or project.stacks()
+    config = guardrail_config(project, guardrails)
+    base = checkout.load_base(compare_to)
+    assessments = [assess(project, name, None, prices, config=config) for name in names]
+    files = {name: os.path.relpath(project.stack_file(name), project.root) for name in names}
+    result = checkout.CheckResult(assessments, files)
+    if fmt == "json":
+        text = json.dumps(checkout.to_json(result), indent=2) + "\n"
+    elif fmt == "sarif":
+        text = json.dumps(checkout.to_sarif(result), indent=2) + "\n"
+    elif fmt == "junit":
+        text = checkout.to_junit(result)
+    elif fmt == "github":
+        text = checkout.to_github(result, base)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a") as f:
+                f.write(checkout.to_markdown(result, base))
+    else:
+        text = checkout.to_text(result)
+    if output:
+        with open(output, "w") as f:
+            f.write(text)
+    else:
+        click.echo(text, nl=False)
+    if not result.passed and not soft_fail:
+        sys.exit(1)
