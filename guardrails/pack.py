@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, Iterable, Optional
 
 from gnnstack import clock
@@ -50,9 +51,10 @@ def graph_from_policy_resources(resources: Iterable[Any], stack: str = "pulumi")
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
+    """pulumi_policy hands out read-only proxies: plain dicts and lists, as the rules expect."""
+    if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
         return [_plain(v) for v in value]
     return value
 

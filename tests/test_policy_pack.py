@@ -1,0 +1,89 @@
+"""The CrossGuard pack, driven for real over its gRPC Analyzer API (as `pulumi preview
+--policy-pack guardrails` would drive it, but without the Pulumi CLI): the pack in guardrails/
+is started as a subprocess, configured with the policy config generated from
+guardrails/config.yaml, and fed each captured stack. Its violations must equal the offline
+evaluation's, rule for rule and resource for resource."""
+
+from __future__ import annotations
+
+import pytest
+
+from gnnstack import clock
+from gnnstack.assess import guardrail_config
+from gnnstack.costing import PriceBook, estimate
+from gnnstack.guardrails import RULES, evaluate
+from gnnstack.guardrails.pack import policy_config
+
+from .analyzer_client import PolicyPackServer
+from .conftest import CASES, ENVIRONMENTS, ROOT
+
+
+@pytest.fixture(scope="module")
+def config(project):
+    return guardrail_config(project, None)
+
+
+@pytest.fixture(scope="module")
+def packs(config):
+    """One running pack per environment (stack name = environment), configured for it."""
+    servers = {}
+    try:
+        for env in ENVIRONMENTS:
+            server = PolicyPackServer(ROOT / "guardrails", stack=env)
+            server.start()
+            server.configure(policy_config(config, env))
+            servers[env] = server
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def as_engine_resources(graph):
+    return [{"type": r.type, "name": r.name, "inputs": r.inputs, "parent": r.parent} for r in graph.resources]
+
+
+def test_the_pack_declares_one_policy_per_rule_plus_the_cost_log(packs):
+    policies = packs["experiment"].info()["policies"]
+    assert set(policies) == set(RULES) | {"cost-estimate"}
+    for name, rule in RULES.items():
+        assert policies[name]["description"] == rule.description
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
+def test_pack_verdicts_equal_the_offline_evaluation(captures, packs, config, case):
+    env, _ = case
+    graph, scenario = captures[case]
+    offline = evaluate(graph, estimate(graph, PriceBook.load()), config, clock.now(), env)
+    pack = packs[env]
+    found = pack.analyze_stack(as_engine_resources(graph))
+    names = {pack.urn(r.type, r.name, None): r.name for r in graph.resources}
+    by_urn = {}
+    for v in found:
+        by_urn.setdefault(v["urn"], v)
+    pack_violations = set()
+    for v in found:
+        if v["policy"] == "cost-estimate":
+            continue
+        description, _, text = v["message"].partition("\n")
+        resource, _, message = text.partition(": ")
+        assert description == RULES[v["policy"]].description
+        pack_violations.add((v["policy"], v["level"], resource, message))
+    offline_violations = {(x.rule, x.level, x.resource, x.message) for x in offline.violations}
+    assert pack_violations == offline_violations
+    assert names  # the URNs resolve to captured names
+
+
+def test_a_failing_case_fails_in_both(captures, packs, config):
+    graph, _ = captures[("experiment", "tigergraph-ec2")]
+    offline = evaluate(graph, estimate(graph, PriceBook.load()), config, clock.now(), "experiment")
+    assert not offline.passed
+    levels = {(v["policy"], v["level"]) for v in packs["experiment"].analyze_stack(as_engine_resources(graph))}
+    assert ("monthly-budget", "mandatory") in levels
+
+
+def test_the_pack_logs_the_projected_cost(captures, packs):
+    graph, _ = captures[("production", "neptune-sagemaker")]
+    packs["production"].analyze_stack(as_engine_resources(graph))
+    log = packs["production"].wait_for_log("gnnstack projected cost for production")
+    assert "USD a month" in log["message"]
