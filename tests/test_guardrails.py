@@ -1,0 +1,190 @@
+"""Every guardrail with a passing and a failing case, the registry walk, config and waivers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from gnnstack.costing import PriceBook, estimate
+from gnnstack.errors import ConfigError
+from gnnstack.graph import Resource, ResourceGraph
+from gnnstack.guardrails import RULES, evaluate
+from gnnstack.guardrails.config import CONFIG_VERSION, load_config, parse_config
+from gnnstack.guardrails.context import RuleContext
+from gnnstack.guardrails.registry import LEVELS
+
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)
+TAGS = {"Project": "gnnstack", "Owner": "t", "CostCenter": "c", "Environment": "experiment",
+        "gnnstack:stack": "s", "gnnstack:option": "neo4j-ec2", "gnnstack:expires-at": "2026-11-30T12:00:00Z"}
+BUDGET = Resource("aws:budgets/budget:Budget", "s-budget", "s", {"limitAmount": "1000", "tags": TAGS})
+
+
+def graph(*resources: Resource, environment: str = "experiment") -> ResourceGraph:
+    option = Resource("gnnstack:option:Neo4jEc2", "s", None,
+                      {"environment": environment, "region": "us-east-1", "option": "neo4j-ec2"}, custom=False)
+    return ResourceGraph("s", "neo4j-ec2", [option, BUDGET, *resources])
+
+
+def findings(rule: str, g: ResourceGraph, **params) -> list[tuple[str, str]]:
+    r = RULES[rule]
+    ctx = RuleContext(g, estimate(g, PriceBook.load()), NOW)
+    return [(f.resource, f.message) for f in r.check(ctx, r.params(**({**r.example, **params})))]
+
+
+def instance(name="node", itype="t3.large", **inputs) -> Resource:
+    base = {"instanceType": itype, "tags": TAGS, "rootBlockDevice": {"volumeSize": 20, "encrypted": True}}
+    return Resource("aws:ec2/instance:Instance", name, "s", {**base, **inputs})
+
+
+def asg(name="asg", max_size=2, **inputs) -> Resource:
+    return Resource("aws:autoscaling/group:Group", name, "s",
+                    {"maxSize": max_size, "minSize": 0, "desiredCapacity": 1, "tags": [
+                        {"key": k, "value": v, "propagateAtLaunch": True} for k, v in TAGS.items()], **inputs})
+
+
+def sfn(name="train", spot=True, count=1, max_seconds=3600) -> Resource:
+    job = {"ResourceConfig": {"InstanceType": "ml.p3.2xlarge", "InstanceCount": count},
+           "StoppingCondition": {"MaxRuntimeInSeconds": max_seconds}, "EnableManagedSpotTraining": spot}
+    definition = {"States": {"Train": {"Type": "Task", "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+                                       "Parameters": job}}}
+    return Resource("aws:sfn/stateMachine:StateMachine", name, "s", {"definition": json.dumps(definition),
+                                                                    "tags": TAGS})
+
+
+def bucket(lifecycle=True, sse=True) -> list[Resource]:
+    out = [Resource("aws:s3/bucket:Bucket", "b", "s", {"tags": TAGS})]
+    if lifecycle:
+        out.append(Resource("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "b-lc", "b",
+                            {"rules": [{"status": "Enabled", "expiration": {"days": 7}}]}))
+    if sse:
+        out.append(Resource("aws:s3/bucketServerSideEncryptionConfiguration:"
+                            "BucketServerSideEncryptionConfiguration", "b-sse", "b", {}))
+    return out
+
+
+CASES = {
+    "monthly-budget": (graph(instance()), graph(instance(itype="p3.8xlarge")), {"budget_usd": 1000}),
+    "worst-case-ceiling": (graph(instance()), graph(asg(max_size=2), Resource(
+        "aws:ec2/launchTemplate:LaunchTemplate", "lt", "s", {"instanceType": "p3.8xlarge", "tags": TAGS})),
+        {"ceiling_usd": 5000}),
+    "unpriced-resources": (graph(instance()), graph(Resource("aws:redshift/cluster:Cluster", "dw", "s", {})),
+                           {"strict": True}),
+    "licence-cost": (graph(instance()), graph(Resource("gnnstack:database:TigerGraphCluster", "tg", "s",
+                                                       {"edition": "enterprise", "licenceUsdPerMonth": "5000"},
+                                                       custom=False)), {}),
+    "autoscaling-caps": (graph(asg(max_size=3)), graph(asg(max_size=30)), {"max_instances": 10}),
+    "spot-for-experiments": (graph(sfn(spot=True)), graph(sfn(spot=False)), {}),
+    "allowed-instance-types": (graph(instance(itype="g4dn.xlarge")), graph(instance(itype="p4d.24xlarge")),
+                               {"denied": ["p4d.*"]}),
+    "training-max-runtime": (graph(sfn(max_seconds=4 * 3600)), graph(sfn(max_seconds=48 * 3600)),
+                             {"max_hours": 12}),
+    "emr-auto-termination": (
+        graph(Resource("aws:emr/cluster:Cluster", "emr", "s", {"autoTerminationPolicy": {"idleTimeout": 1800}})),
+        graph(Resource("aws:emr/cluster:Cluster", "emr", "s", {})), {"max_idle_minutes": 60}),
+    "required-tags": (graph(instance()), graph(instance(tags={"Owner": "t"})), {}),
+    "experiment-ttl": (graph(instance()), graph(instance(tags={**TAGS, "gnnstack:expires-at": "2027-06-01T00:00:00Z"})),
+                       {"max_hours": 720}),
+    "single-region": (graph(instance(availabilityZone="us-east-1a")), graph(instance(availabilityZone="eu-west-1a")),
+                      {}),
+    "s3-lifecycle": (graph(*bucket()), graph(*bucket(lifecycle=False)), {}),
+    "no-public-database-ports": (
+        graph(Resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in", "s",
+                       {"cidrIpv4": "10.0.0.0/16", "fromPort": 7687, "toPort": 7687, "ipProtocol": "tcp"})),
+        graph(Resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in", "s",
+                       {"cidrIpv4": "0.0.0.0/0", "fromPort": 7687, "toPort": 7687, "ipProtocol": "tcp"})), {}),
+    "encryption-at-rest": (graph(*bucket()), graph(*bucket(sse=False)), {}),
+}
+
+
+def test_every_rule_has_a_case():
+    assert set(CASES) == set(RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_rule_passes_and_fails(rule):
+    good, bad, params = CASES[rule]
+    assert findings(rule, good, **params) == []
+    found = findings(rule, bad, **params)
+    assert found and all(resource and message for resource, message in found)
+
+
+def test_registry_entries_are_described_with_a_schema_and_a_valid_example():
+    assert len(RULES) >= 15
+    for name, r in RULES.items():
+        assert name == name.lower() and " " not in name and "_" not in name
+        assert r.description.endswith(".") and len(r.description) > 20
+        assert r.params.model_json_schema()["type"] == "object"
+        r.params(**r.example)  # the example validates
+        assert set(r.levels) == {"experiment", "production"} and set(r.levels.values()) <= set(LEVELS)
+
+
+def test_an_unbounded_worst_case_fails_the_ceiling():
+    nat = Resource("aws:ec2/natGateway:NatGateway", "nat", "s", {"tags": TAGS})
+    found = findings("worst-case-ceiling", graph(nat), ceiling_usd=100000)
+    assert found == [("nat", "'Data processed' has no cap, so the worst case is unbounded")]
+
+
+# --------------------------------------------------------------------------- config and waivers
+
+
+DENY_P4D = {"experiment": {"allowed-instance-types": {"params": {"denied": ["p4d.*"]}}}}
+
+
+def config(**extra):
+    return parse_config({"version": CONFIG_VERSION, **extra}, "guardrails.yaml")
+
+
+def test_waivers_apply_until_they_expire_and_then_say_so():
+    bad = graph(instance(itype="p4d.24xlarge"))
+    e = estimate(bad, PriceBook.load())
+    waiver = {"rule": "allowed-instance-types", "resource": "node", "reason": "benchmarking A100s"}
+    live = config(environments=DENY_P4D, waivers=[{**waiver, "expires": "2026-12-31"}])
+    v = evaluate(bad, e, live, NOW)
+    assert [x.rule for x in v.violations if x.rule == "allowed-instance-types"] == []
+    assert [(x.rule, w.reason) for x, w in v.waived] == [("allowed-instance-types", "benchmarking A100s")]
+    expired = config(environments=DENY_P4D, waivers=[{**waiver, "expires": "2026-11-01"}])
+    v = evaluate(bad, e, expired, NOW)
+    assert "allowed-instance-types" in {x.rule for x in v.violations}
+    assert [w.expires.isoformat() for w in v.expired_waivers] == ["2026-11-01"]
+    assert not v.passed
+
+
+def test_levels_decide_pass_and_fail():
+    bad = graph(instance(itype="p4d.24xlarge"))
+    e = estimate(bad, PriceBook.load())
+    advisory = config(environments={"experiment": {"allowed-instance-types": {"level": "advisory",
+                                                                               "params": {"denied": ["p4d.*"]}},
+                                                    "monthly-budget": {"level": "disabled"},
+                                                    "worst-case-ceiling": {"level": "disabled"}}})
+    v = evaluate(bad, e, advisory, NOW)
+    assert v.passed and {x.level for x in v.violations} == {"advisory"}
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"environments": {"experiment": {"monthly-budgte": {}}}},
+     "environments.experiment.monthly-budgte: unknown rule. Did you mean 'monthly-budget'?"),
+    ({"environments": {"experiment": {"monthly-budget": {"level": "blocking"}}}},
+     "environments.experiment.monthly-budget.level: 'blocking' is not a level"),
+    ({"environments": {"experiment": {"autoscaling-caps": {"params": {"max_instancs": 3}}}}},
+     "environments.experiment.autoscaling-caps.params.max_instancs: unknown parameter"),
+    ({"waivers": [{"rule": "spot-for-experiment", "resource": "*", "reason": "x", "expires": "2027-01-01"}]},
+     "waivers[0].rule: unknown rule 'spot-for-experiment'. Did you mean 'spot-for-experiments'"),
+    ({"waivers": [{"rule": "s3-lifecycle", "resource": "*", "reason": "", "expires": "2027-01-01"}]},
+     "waivers[0].reason: a waiver needs a reason"),
+    ({"waivers": [{"rule": "s3-lifecycle", "resource": "*", "reason": "r", "expires": "next spring"}]},
+     "waivers[0].expires: 'next spring' is not a date; write it as YYYY-MM-DD"),
+    ({"environments": {"staging": {}}}, "environments.staging: unknown environment"),
+])
+def test_bad_config_names_the_file_the_entry_and_the_fix(data, message):
+    with pytest.raises(ConfigError) as e:
+        config(**data)
+    assert str(e.value).startswith("guardrails.yaml: ") and message in str(e.value)
+
+
+def test_the_shipped_config_loads_and_its_waivers_have_reasons(project):
+    cfg = load_config(Path(project.root) / "guardrails" / "config.yaml")
+    assert cfg.waivers and all(w.reason and w.expires for w in cfg.waivers)
+    assert cfg.for_environment("experiment")["worst-case-ceiling"].level == "mandatory"
