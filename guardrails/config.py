@@ -158,8 +158,6 @@ def default_config_path(project_root: Path) -> Path:
 
 
 def load_config(path: Optional[Path | str]) -> GuardrailConfig:
-    from . import rules  # noqa: F401  (registers the rules)
-
     if path is None:
         return parse_config({"version": CONFIG_VERSION}, "(defaults)")
     p = Path(path)

@@ -17,7 +17,6 @@ from gnnstack.costing.catalog import read
 from gnnstack.costing.report import usd, worst_text
 from gnnstack.graph import Resource, ResourceGraph
 
-from . import rules  # noqa: F401  (registers the rules)
 from .config import GuardrailConfig, Setting, Waiver
 from .context import RuleContext
 from .evaluate import run_rule
