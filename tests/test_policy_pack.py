@@ -87,3 +87,11 @@ def test_the_pack_logs_the_projected_cost(captures, packs):
     packs["production"].analyze_stack(as_engine_resources(graph))
     log = packs["production"].wait_for_log("gnnstack projected cost for production")
     assert "USD a month" in log["message"]
+
+
+def test_per_resource_analyze_reports_nothing_because_every_rule_is_a_stack_policy(captures, packs):
+    # Rules need the whole graph (budgets, components, estimates), so each is a stack policy; the
+    # engine still calls Analyze per resource, and the pack must answer it cleanly.
+    graph, _ = captures[("experiment", "tigergraph-ec2")]
+    for r in graph.resources[:10]:
+        assert packs["experiment"].analyze({"type": r.type, "name": r.name, "inputs": r.inputs}) == []
