@@ -56,7 +56,7 @@ def cache_key(project: Project, stack: str, option: Optional[str], scenario: Sce
     h = hashlib.sha256()
     expires = scenario.expires_at()
     for part in (str(_VERSION), stack, option or "", scenario.option, expires.isoformat() if expires else "",
-                 _version("pulumi"), _version("pulumi-aws")):
+                 _version("pulumi"), _version("pulumi-aws"), os.environ.get("GNNSTACK_LOCAL_ENDPOINT", "")):
         h.update(part.encode() + b"\0")
     for path in [project.stack_file(stack), project.root / "__main__.py", project.root / "Pulumi.yaml",
                  *_package_files()]:

@@ -37,13 +37,16 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import check, compare, guardrails, preview, prices
+    from . import check, compare, deploy, guardrails, preview, prices
 
     main.add_command(preview.preview)
     main.add_command(compare.compare)
     main.add_command(prices.prices)
     main.add_command(check.check)
     main.add_command(guardrails.guardrails)
+    main.add_command(deploy.up)
+    main.add_command(deploy.down)
+    main.add_command(deploy.budgets)
 
 
 _register()

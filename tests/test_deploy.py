@@ -1,0 +1,101 @@
+"""The Automation API layer, as data: what `up` and `down` would hand to Pulumi (backend,
+passphrase, policy pack, --local endpoints), and the one message when the Pulumi CLI is missing.
+`up` and `down` themselves need the Pulumi CLI, which cannot be installed here: these tests cover
+everything up to the call into `pulumi.automation`, not the deployment."""
+
+from __future__ import annotations
+
+import os
+import stat
+from types import SimpleNamespace
+
+import pytest
+from click.testing import CliRunner
+
+from gnnstack.capture import capture
+from gnnstack.cli import main
+from gnnstack.deploy import LOCAL_ENDPOINT, build_plan, describe_event, pulumi_cli
+from gnnstack.errors import GnnstackError
+from gnnstack.program import LOCAL_SERVICES, local_provider_args
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNNSTACK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE", raising=False)
+    monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE_FILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    return tmp_path / "home"
+
+
+def test_default_plan_uses_local_state_a_passphrase_file_and_the_policy_pack(project, home):
+    plan = build_plan(project, "experiment", "experiment")
+    assert plan.backend == f"file://{home / 'state'}" and (home / "state").is_dir()
+    passphrase = home / "passphrase"
+    assert plan.env["PULUMI_CONFIG_PASSPHRASE_FILE"] == str(passphrase)
+    assert stat.S_IMODE(passphrase.stat().st_mode) == 0o600 and len(passphrase.read_text().strip()) >= 32
+    assert plan.env["PULUMI_BACKEND_URL"] == plan.backend
+    assert plan.policy_packs == [str(ROOT / "guardrails")]
+    assert plan.policy_pack_configs == [str(ROOT / "guardrails" / "policy-config.experiment.json")]
+    assert plan.local_endpoint is None and "GNNSTACK_LOCAL_ENDPOINT" not in plan.env
+    again = build_plan(project, "experiment", "experiment")
+    assert again.env == plan.env  # the passphrase file is made once and reused
+
+
+def test_a_given_passphrase_and_backend_are_used_as_is(project, home, monkeypatch):
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "correct horse")
+    plan = build_plan(project, "production", "production", backend="s3://team-state/gnnstack")
+    assert plan.backend == "s3://team-state/gnnstack"
+    assert plan.env["PULUMI_CONFIG_PASSPHRASE"] == "correct horse" and not (home / "passphrase").exists()
+    assert plan.describe()["env"]["PULUMI_CONFIG_PASSPHRASE"] == "***"
+    assert plan.policy_pack_configs[0].endswith("policy-config.production.json")
+    cloud = build_plan(project, "production", "production", backend="https://api.pulumi.com")
+    assert "PULUMI_CONFIG_PASSPHRASE" not in cloud.env and "PULUMI_CONFIG_PASSPHRASE_FILE" not in cloud.env
+
+
+def test_local_points_everything_at_the_emulator_on_this_machine(project, home):
+    plan = build_plan(project, "experiment", "experiment", local=True)
+    assert plan.local_endpoint == LOCAL_ENDPOINT
+    assert plan.env["GNNSTACK_LOCAL_ENDPOINT"] == LOCAL_ENDPOINT == plan.env["AWS_ENDPOINT_URL"]
+    assert plan.env["AWS_ACCESS_KEY_ID"] == "test"
+    with pytest.raises(GnnstackError, match="not 127.0.0.1/localhost"):
+        build_plan(project, "experiment", "experiment", local=True, endpoint="https://ec2.amazonaws.com")
+
+
+def test_the_program_gives_its_provider_the_emulator_endpoints(project, monkeypatch):
+    args = local_provider_args("http://127.0.0.1:5000")
+    assert args["skip_credentials_validation"] and args["skip_requesting_account_id"] and args["s3_use_path_style"]
+    assert [list(e) for e in args["endpoints"]] == [[s] for s in LOCAL_SERVICES]
+    assert local_provider_args(None) == {}
+    monkeypatch.setenv("GNNSTACK_LOCAL_ENDPOINT", "http://127.0.0.1:5000")
+    graph, _ = capture(project, "experiment")
+    provider = next(r for r in graph.resources if r.type == "pulumi:providers:aws")
+    endpoints = provider.inputs["endpoints"]
+    assert {"s3": "http://127.0.0.1:5000"} in [dict(e) for e in (endpoints if isinstance(endpoints, list) else [])] \
+        or "127.0.0.1:5000" in str(endpoints)
+    assert str(provider.inputs.get("skipCredentialsValidation")).lower() == "true"
+
+
+@pytest.mark.skipif(pulumi_cli() is not None, reason="the Pulumi CLI is installed here")
+@pytest.mark.parametrize("command", [["up", "experiment", "--yes"], ["down", "experiment", "--yes"]])
+def test_without_the_pulumi_cli_up_and_down_print_one_message(command):
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "Pulumi CLI is not installed" in lines[0] and "get.pulumi.com" in lines[0]
+    assert "`gnnstack preview`, `compare`, `check`" in lines[0]
+
+
+def test_progress_lines_come_from_engine_events():
+    meta = SimpleNamespace(op=SimpleNamespace(value="create"), type="aws:s3/bucket:Bucket",
+                           urn="urn:pulumi:experiment::gnnstack::aws:s3/bucket:Bucket::experiment-data-bucket")
+    assert describe_event(SimpleNamespace(resource_pre_event=SimpleNamespace(metadata=meta))) == \
+        "    create  aws:s3/bucket:Bucket  experiment-data-bucket"
+    done = SimpleNamespace(resource_pre_event=None, res_outputs_event=SimpleNamespace(metadata=meta))
+    assert "done" in describe_event(done)
+    quiet = SimpleNamespace(resource_pre_event=None, res_outputs_event=None, res_op_failed_event=None,
+                            diagnostic_event=SimpleNamespace(severity="info", message="x"), policy_event=None)
+    assert describe_event(quiet) is None
