@@ -55,6 +55,8 @@ class GuardrailConfig:
     settings: dict[str, dict[str, Setting]]  # environment -> rule -> setting
     waivers: tuple[Waiver, ...]
     raw: dict[str, Any]
+    reap_regions: Optional[tuple[str, ...]] = None  # where `gnnstack reap` may act; None: the stacks' regions
+    reap_accounts: Optional[tuple[str, ...]] = None  # AWS accounts it may act in; None: any
 
     def for_environment(self, environment: str) -> dict[str, Setting]:
         return self.settings[environment]
@@ -93,10 +95,11 @@ def _date(source: str, where: str, value: Any) -> date:
 def parse_config(data: Any, source: str) -> GuardrailConfig:
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping with version, environments and waivers", source=source)
-    unknown = set(data) - {"version", "environments", "waivers"}
+    keys = ["version", "environments", "waivers", "reap"]
+    unknown = set(data) - set(keys)
     if unknown:
         key = sorted(unknown)[0]
-        raise _error(source, key, f"unknown key.{did_you_mean(key, ['version', 'environments', 'waivers'])}")
+        raise _error(source, key, f"unknown key.{did_you_mean(key, keys)}")
     if data.get("version") != CONFIG_VERSION:
         raise _error(source, "version", f"expected version: {CONFIG_VERSION}, found {data.get('version')!r}")
     environments = data.get("environments") or {}
@@ -145,7 +148,21 @@ def parse_config(data: Any, source: str) -> GuardrailConfig:
             raise _error(source, f"{where}.expires", "a waiver needs an expiry date (YYYY-MM-DD)")
         waivers.append(Waiver(w["rule"], str(w["resource"]), str(w["reason"]).strip(),
                               _date(source, f"{where}.expires", w["expires"]), str(w.get("stack", "*")), i))
-    return GuardrailConfig(source, settings, tuple(waivers), data)
+    reap = data.get("reap") or {}
+    if not isinstance(reap, dict) or set(reap) - {"regions", "accounts"}:
+        raise _error(source, "reap", "expected 'regions' and/or 'accounts' lists")
+    lists: dict[str, Optional[tuple[str, ...]]] = {}
+    for key in ("regions", "accounts"):
+        value = reap.get(key)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value)):
+            raise _error(source, f"reap.{key}", "expected a list")
+        lists[key] = None if value is None else tuple(str(v) for v in value)
+    from gnnstack.scenario import REGIONS
+
+    for region in lists["regions"] or ():
+        if region not in REGIONS:
+            raise _error(source, "reap.regions", f"unknown AWS region {region!r}.{did_you_mean(region, REGIONS)}")
+    return GuardrailConfig(source, settings, tuple(waivers), data, lists["regions"], lists["accounts"])
 
 
 def _needs_params(rule: Rule) -> bool:
