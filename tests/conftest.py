@@ -4,6 +4,7 @@ projects for bad-input tests. Captures run the real Pulumi program under the SDK
 from __future__ import annotations
 
 import shutil
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,24 @@ def base_scenario(**overrides) -> dict:
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="Rewrite golden files (pricer breakdowns, rendered reports) from the current code.")
+
+
+@pytest.fixture
+def moto_server(monkeypatch):
+    """moto's server on 127.0.0.1 (a free port), started and stopped here; boto3 pointed at it."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        # moto keeps its state per process, not per server: start each test from nothing.
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST")).close()
+        for key, value in {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
+                           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        yield url
+    finally:
+        server.stop()

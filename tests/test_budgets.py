@@ -5,28 +5,9 @@ from __future__ import annotations
 import json
 
 import boto3
-import pytest
 from click.testing import CliRunner
 
 from gnnstack.cli import main
-
-
-@pytest.fixture
-def moto_server(monkeypatch):
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
-        for key, value in {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
-                           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        yield url
-    finally:
-        server.stop()
 
 
 def test_budgets_shows_each_stacks_limit_and_says_what_is_missing(moto_server):
