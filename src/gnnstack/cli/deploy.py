@@ -19,6 +19,15 @@ endpoint_option = click.option("--endpoint", metavar="URL", help="The emulator f
                                "(default: $AWS_ENDPOINT_URL or http://127.0.0.1:5000).")
 
 
+def stack_options(fn):
+    """STACK, --yes, --backend, --local and --endpoint: what up and down share."""
+    for option in reversed((click.argument("stack"),
+                            click.option("--yes", is_flag=True, help="Do not ask for confirmation."),
+                            backend_option, local_option, endpoint_option)):
+        fn = option(fn)
+    return fn
+
+
 def _progress(event) -> None:
     from gnnstack.deploy import describe_event
 
@@ -28,11 +37,7 @@ def _progress(event) -> None:
 
 
 @click.command()
-@click.argument("stack")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@backend_option
-@local_option
-@endpoint_option
+@stack_options
 @prices_option
 @guardrails_option
 def up(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str | None, prices: str | None,
@@ -75,11 +80,7 @@ def up(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str | 
 
 
 @click.command()
-@click.argument("stack")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@backend_option
-@local_option
-@endpoint_option
+@stack_options
 def down(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str | None) -> None:
     """Destroy STACK, remove it from the backend, then check by tag that nothing is left.
 

@@ -1,0 +1,383 @@
+"""`gnnstack.reap` against moto's server, started here on 127.0.0.1: discovery, the safety rules,
+deletion in order, failures kept apart, and a second run with nothing left to do."""
+
+from __future__ import annotations
+
+import urllib.request
+from datetime import datetime, timezone
+
+import boto3
+import botocore.client
+import pytest
+from botocore.exceptions import ClientError
+
+from gnnstack import reap
+from gnnstack.reap import Found
+
+NOW = datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)
+PAST = "2026-11-01T00:00:00Z"
+FUTURE = "2026-12-31T00:00:00Z"
+HOME, AWAY = "us-east-1", "eu-west-1"
+ACCOUNT = "123456789012"  # moto's default account
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/gnnstack-test"
+
+
+# ---------------------------------------------------------------------------------------------
+# The server, and a fresh world per test
+
+
+@pytest.fixture(scope="module")
+def moto_url(tmp_path_factory):
+    from moto.server import ThreadedMotoServer
+
+    mp = pytest.MonkeyPatch()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        empty = tmp_path_factory.mktemp("aws") / "none"
+        for key, value in {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
+                           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": HOME,
+                           "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty)}.items():
+            mp.setenv(key, value)
+        for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION"):
+            mp.delenv(key, raising=False)
+        yield url
+    finally:
+        _CLIENTS.clear()
+        mp.undo()
+        try:  # moto's backends are process-wide: leave nothing behind for other test modules
+            reset_moto("http://%s:%d" % server.get_host_and_port())
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def world(moto_url):
+    """Reset moto, then build the expired stack and its decoys. Returns what should be reaped
+    and what must survive, as sets of (region, kind, identifier)."""
+    reset_moto(moto_url)
+    return build_world()
+
+
+def reset_moto(url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
+
+
+def tags(stack: str | None, expires: str | None = PAST, env: str = "experiment", **extra: str) -> dict[str, str]:
+    t = {"Project": "gnnstack", "Owner": "team", "CostCenter": "cc-1", "Environment": env,
+         "gnnstack:option": "neptune-sagemaker", **extra}
+    if stack is not None:
+        t["gnnstack:stack"] = stack
+    if expires is not None:
+        t["gnnstack:expires-at"] = expires
+    return t
+
+
+def tag_list(t: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in t.items()]
+
+
+_CLIENTS: dict[tuple[str, str], object] = {}
+
+
+def client(service: str, region: str = HOME):
+    """The test's own clients (cached for the module's server; reap makes its own)."""
+    if (service, region) not in _CLIENTS:
+        _CLIENTS[service, region] = boto3.client(service, region_name=region)
+    return _CLIENTS[service, region]
+
+
+_AMIS: dict[str, str] = {}
+
+
+def ami(region: str = HOME) -> str:
+    """Any image moto knows (looked up once: listing moto's images is slow)."""
+    if region not in _AMIS:
+        _AMIS[region] = client("ec2", region).describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    return _AMIS[region]
+
+
+def make_instance(region: str, t: dict[str, str] | None) -> str:
+    ec2 = client("ec2", region)
+    kw = {"TagSpecifications": [{"ResourceType": "instance", "Tags": tag_list(t)}]} if t else {}
+    return ec2.run_instances(ImageId=ami(region), MinCount=1, MaxCount=1, InstanceType="t3.micro", **kw)["Instances"][0]["InstanceId"]
+
+
+def make_volume(region: str, t: dict[str, str] | None) -> str:
+    kw = {"TagSpecifications": [{"ResourceType": "volume", "Tags": tag_list(t)}]} if t else {}
+    return client("ec2", region).create_volume(AvailabilityZone=f"{region}a", Size=8, **kw)["VolumeId"]
+
+
+def make_bucket(region: str, name: str, t: dict[str, str] | None, objects: int = 2, versioned: bool = False,
+                locked: bool = False) -> str:
+    s3 = client("s3", region)
+    kw: dict = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=locked, **kw)
+    if t:
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list(t)})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    for i in range(objects):
+        extra = {"ObjectLockLegalHoldStatus": "ON"} if locked else {}
+        s3.put_object(Bucket=name, Key=f"data/part-{i}.parquet", Body=b"x" * 10, **extra)
+    if versioned:  # a second version and a delete marker
+        s3.put_object(Bucket=name, Key="data/part-0.parquet", Body=b"y")
+        s3.delete_object(Bucket=name, Key="data/part-1.parquet")
+    return name
+
+
+def build_world() -> dict[str, set]:
+    doomed, spared = set(), set()
+    exp = tags("exp-old")
+    # -- the expired experiment stack, in HOME
+    doomed.add((HOME, "ec2:instance", make_instance(HOME, exp)))
+    doomed.add((HOME, "ec2:volume", make_volume(HOME, exp)))
+    ec2 = client("ec2")
+    ec2.create_launch_template(LaunchTemplateName="exp-old-lt", LaunchTemplateData={"ImageId": ami(), "InstanceType": "t3.micro"})
+    client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="exp-old-workers", LaunchTemplate={"LaunchTemplateName": "exp-old-lt"},
+        MinSize=0, MaxSize=2, DesiredCapacity=1, AvailabilityZones=[f"{HOME}a"],
+        Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in exp.items()])
+    doomed.add((HOME, "autoscaling:group", "exp-old-workers"))
+    # The group's own instance carries the propagated tags, so it is found and terminated too.
+    for r in ec2.describe_instances(Filters=[{"Name": "tag:aws:autoscaling:groupName", "Values": ["exp-old-workers"]}])["Reservations"]:
+        doomed.update((HOME, "ec2:instance", i["InstanceId"]) for i in r["Instances"])
+    cluster = client("emr").run_job_flow(
+        Name="exp-old-spark", ReleaseLabel="emr-7.2.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
+        Instances={"MasterInstanceType": "m5.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
+        Tags=tag_list(exp))["JobFlowId"]
+    doomed.add((HOME, "emr:cluster", cluster))
+    client("sagemaker").create_notebook_instance(NotebookInstanceName="exp-old-notebook", InstanceType="ml.t3.medium",
+                                                 RoleArn=ROLE, Tags=tag_list(exp))
+    doomed.add((HOME, "sagemaker:notebook-instance", "exp-old-notebook"))
+    neptune = client("neptune")
+    neptune.create_db_cluster(DBClusterIdentifier="exp-old-graph", Engine="neptune", Tags=tag_list(exp))
+    neptune.create_db_instance(DBInstanceIdentifier="exp-old-graph-1", DBInstanceClass="db.r6g.large", Engine="neptune",
+                               DBClusterIdentifier="exp-old-graph", Tags=tag_list(exp))
+    doomed |= {(HOME, "neptune:cluster", "exp-old-graph"), (HOME, "neptune:db-instance", "exp-old-graph-1")}
+    doomed.add((HOME, "s3:bucket", make_bucket(HOME, "exp-old-features", exp, objects=3, versioned=True)))
+
+    # -- decoys
+    spared.add((HOME, "ec2:instance", make_instance(HOME, None)))                                 # untagged
+    spared.add((HOME, "s3:bucket", make_bucket(HOME, "untagged-bucket", None)))
+    spared.add((HOME, "ec2:volume", make_volume(HOME, tags(None))))                               # expired, no stack tag
+    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", FUTURE))))                  # extended: not expired
+    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", "next tuesday"))))          # unparseable expiry
+    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", None))))                    # no expiry at all
+    spared.add((HOME, "ec2:instance", make_instance(HOME, tags("other", FUTURE))))                # another stack, unexpired
+    spared.add((HOME, "s3:bucket", make_bucket(HOME, "other-features", tags("other", FUTURE))))
+    prod = tags("prod", PAST, env="production")                                                    # production, expired tag
+    spared.add((HOME, "ec2:instance", make_instance(HOME, prod)))
+    spared.add((HOME, "s3:bucket", make_bucket(HOME, "prod-features", prod)))
+    neptune.create_db_cluster(DBClusterIdentifier="prod-graph", Engine="neptune", Tags=tag_list(prod))
+    spared.add((HOME, "neptune:cluster", "prod-graph"))
+    spared.add((AWAY, "ec2:volume", make_volume(AWAY, exp)))                                       # region not allowed
+    spared.add((AWAY, "s3:bucket", make_bucket(AWAY, "exp-old-away", exp)))
+    return {"doomed": doomed, "spared": spared}
+
+
+def inventory() -> set[tuple[str, str, str]]:
+    """What exists, read straight from each service (not through reap)."""
+    have = set()
+    for region in (HOME, AWAY):
+        ec2 = client("ec2", region)
+        for r in ec2.describe_instances()["Reservations"]:
+            have.update((region, "ec2:instance", i["InstanceId"]) for i in r["Instances"]
+                        if i["State"]["Name"] not in ("terminated", "shutting-down"))
+        have.update((region, "ec2:volume", v["VolumeId"]) for v in ec2.describe_volumes()["Volumes"])
+        have.update((region, "autoscaling:group", g["AutoScalingGroupName"])
+                    for g in client("autoscaling", region).describe_auto_scaling_groups()["AutoScalingGroups"])
+        have.update((region, "emr:cluster", c["Id"]) for c in client("emr", region).list_clusters(
+            ClusterStates=reap.EMR_ACTIVE_STATES)["Clusters"])
+        have.update((region, "sagemaker:notebook-instance", n["NotebookInstanceName"])
+                    for n in client("sagemaker", region).list_notebook_instances()["NotebookInstances"])
+        neptune = client("neptune", region)
+        have.update((region, "neptune:cluster", c["DBClusterIdentifier"]) for c in neptune.describe_db_clusters()["DBClusters"])
+        have.update((region, "neptune:db-instance", i["DBInstanceIdentifier"]) for i in neptune.describe_db_instances()["DBInstances"])
+    s3 = client("s3")
+    for b in s3.list_buckets()["Buckets"]:
+        loc = s3.get_bucket_location(Bucket=b["Name"])["LocationConstraint"] or "us-east-1"
+        have.add((loc, "s3:bucket", b["Name"]))
+    return have
+
+
+def key(f: Found) -> tuple[str, str, str]:
+    return (f.region, f.kind, f.identifier)
+
+
+def plan(**kw):
+    found = reap.discover([HOME, AWAY], NOW)
+    rules = {"allowed_regions": [HOME], "allowed_accounts": [ACCOUNT], "account_id": ACCOUNT, **kw}
+    return found, reap.expired_experiments(found, NOW, **rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# Against the server
+
+
+def test_dry_run_finds_exactly_the_expired_experiment_and_changes_nothing(world):
+    before = inventory()
+    assert world["doomed"] | world["spared"] <= before
+    found, selected = plan()
+    assert inventory() == before
+    assert {key(f) for f in selected} == world["doomed"]
+    assert {f.stack for f in selected} == {"exp-old"}
+    # Discovery sees every stack-tagged resource, decoys included, and nothing untagged.
+    keys = {key(f) for f in found}
+    assert all("gnnstack:stack" in f.tags for f in found)
+    assert (AWAY, "s3:bucket", "exp-old-away") in keys and (HOME, "s3:bucket", "prod-features") in keys
+    assert (HOME, "s3:bucket", "untagged-bucket") not in keys
+    assert len(keys) == len(found)  # de-duplicated by ARN (moto lists every bucket in every region)
+    neptune = {f.kind: f for f in found if f.stack == "exp-old" and f.service == "neptune"}
+    assert neptune["neptune:db-instance"].arn.startswith("arn:aws:rds:")
+    assert all(f.expired for f in selected)
+    assert list(reap.group_by_stack(selected)) == ["exp-old"]
+    # Without the region limit, the other region's expired resources would go too.
+    _, everywhere = plan(allowed_regions=None)
+    assert {key(f) for f in everywhere} - world["doomed"] == {k for k in world["spared"] if k[0] == AWAY}
+    # An account that is not allowed gets nothing.
+    assert plan(allowed_accounts=["999999999999"])[1] == []
+
+
+def test_bucket_regions_fall_back_to_get_bucket_location_when_the_listing_filter_is_ignored(world, monkeypatch):
+    real = botocore.client.BaseClient._make_api_call
+    calls: list[str] = []
+
+    def ignore_filter(self, operation, params):
+        calls.append(operation)
+        if operation == "ListBuckets":
+            params = {k: v for k, v in params.items() if k != "BucketRegion"}
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", ignore_filter)
+    found, selected = plan()
+    assert {key(f) for f in selected} == world["doomed"]
+    assert {key(f) for f in found if f.kind == "s3:bucket" and f.stack == "exp-old"} == {
+        (HOME, "s3:bucket", "exp-old-features"), (AWAY, "s3:bucket", "exp-old-away")}
+    assert calls.count("GetBucketLocation") >= 4  # every tagged bucket located one by one
+
+
+def test_delete_removes_the_expired_experiment_spares_every_decoy_and_a_second_run_is_a_no_op(world):
+    _, selected = plan()
+    messages: list[str] = []
+    outcomes = reap.delete(selected, progress=messages.append)
+    assert [o for o in outcomes if not o.ok] == []
+    assert {key(o.found) for o in outcomes} == world["doomed"]
+    after = inventory()
+    assert after & world["doomed"] == set()
+    assert world["spared"] <= after
+    actions = {o.found.kind: o.action for o in outcomes}
+    assert actions["sagemaker:notebook-instance"] == "stopped and deleted"
+    assert actions["s3:bucket"].startswith("emptied")
+    assert any("exp-old-features" in m for m in messages)
+    # Dependency order: notebooks, EMR, Neptune instances before their cluster, ASGs, instances, volumes, buckets.
+    order = [o.found.kind for o in outcomes]
+    assert order.index("neptune:db-instance") < order.index("neptune:cluster")
+    assert order.index("autoscaling:group") < order.index("ec2:instance") < order.index("ec2:volume") < order.index("s3:bucket")
+    assert order.index("sagemaker:notebook-instance") < order.index("emr:cluster")
+
+    # Second run: nothing left to select, and re-deleting the old plan only finds things gone.
+    assert plan()[1] == []
+    again = reap.delete(selected)
+    assert all(o.ok for o in again), [(key(o.found), o.error) for o in again if not o.ok]
+    assert inventory() == after
+
+
+def test_a_resource_that_refuses_deletion_is_reported_and_the_rest_goes_on(world, monkeypatch):
+    # A bucket nobody can empty: object lock with a legal hold on its objects.
+    exp = tags("exp-old")
+    locked = make_bucket(HOME, "exp-old-locked", exp, objects=1, locked=True)
+    stuck_volume = sorted(k[2] for k in world["doomed"] if k[1] == "ec2:volume")[0]
+    real = botocore.client.BaseClient._make_api_call
+
+    def flaky(self, operation, params):
+        if operation == "DeleteVolume" and params.get("VolumeId") == stuck_volume:
+            raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "injected"}}, operation)
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", flaky)
+    _, selected = plan()
+    outcomes = reap.delete(selected)
+    failed = {key(o.found): o for o in outcomes if not o.ok}
+    assert set(failed) == {(HOME, "s3:bucket", locked), (HOME, "ec2:volume", stuck_volume)}
+    assert "could not empty" in failed[(HOME, "s3:bucket", locked)].error
+    assert "injected" in failed[(HOME, "ec2:volume", stuck_volume)].error
+    after = inventory()
+    assert after & world["doomed"] == {(HOME, "ec2:volume", stuck_volume)}
+    assert (HOME, "s3:bucket", locked) in after
+    assert world["spared"] <= after
+    # The next run offers exactly what is left.
+    assert {key(f) for f in plan()[1]} == set(failed)
+
+
+def test_delete_refuses_what_the_safety_rules_forbid_even_if_asked(world):
+    found, _ = plan()
+    prod = [f for f in found if f.stack == "prod"]
+    assert prod
+    outcomes = reap.delete(prod)
+    assert all(not o.ok and o.action == "refused" for o in outcomes)
+    assert {key(f) for f in prod} <= inventory()
+
+
+def test_aws_client_uses_the_endpoint_from_the_environment_and_adaptive_retries(moto_url):
+    c = reap.aws_client("ec2", "eu-west-1")
+    assert c.meta.endpoint_url == moto_url
+    assert c.meta.region_name == "eu-west-1"
+    assert c.meta.config.retries["mode"] == "adaptive"
+    assert c.meta.config.retries["total_max_attempts"] == 9  # max_attempts=8 retries after the first call
+    assert reap.caller_account() == ACCOUNT
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules alone (no server)
+
+
+def found(stack="s", expires: str | None = PAST, env="experiment", region=HOME, arn=None, **tag_extra) -> Found:
+    t = tags(stack, expires, env, **tag_extra)
+    return Found(stack=stack or "", region=region, service="ec2", kind="ec2:volume", identifier="vol-1",
+                 arn=arn or f"arn:aws:ec2:{region}:{ACCOUNT}:volume/vol-1", expires_at=reap.parse_expiry(expires),
+                 tags=t, account=ACCOUNT, observed_at=NOW)
+
+
+def test_selection_rules():
+    pick = lambda *fs, **kw: reap.expired_experiments(fs, NOW, **{"allowed_regions": None, "allowed_accounts": None,
+                                                                   "account_id": None, **kw})
+    assert len(pick(found())) == 1
+    assert pick(found(stack=None)) == []
+    assert pick(found(env="production")) == [] and pick(found(env="Production")) == []
+    assert pick(found(expires=FUTURE)) == []
+    assert pick(found(expires=None)) == [] and pick(found(expires="garbage")) == []
+    assert pick(found(region=AWAY), allowed_regions=[HOME]) == []
+    assert pick(found(), allowed_accounts=["111111111111"]) == []
+    # A bucket ARN has no account: the caller's account decides, and an unknown one is refused.
+    bucket = Found(stack="s", region=HOME, service="s3", kind="s3:bucket", identifier="b", arn="arn:aws:s3:::b",
+                   expires_at=reap.parse_expiry(PAST), tags=tags("s"), account=None, observed_at=NOW)
+    assert pick(bucket, allowed_accounts=[ACCOUNT], account_id=ACCOUNT) == [bucket]
+    assert pick(bucket, allowed_accounts=[ACCOUNT], account_id=None) == []
+    assert reap.group_by_stack([found("b"), found("a"), found("b")]).keys() == {"a", "b"}
+
+
+def test_parse_expiry_and_arns():
+    assert reap.parse_expiry("2026-11-30T12:00:00Z") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+    assert reap.parse_expiry("2026-11-30T12:00:00") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+    assert reap.parse_expiry("2026-11-30T13:00:00+01:00") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+    assert reap.parse_expiry("tomorrow") is None and reap.parse_expiry("") is None
+    assert found().expired and not found(expires=FUTURE).expired
+    parse = reap._parse_arn
+    assert parse("arn:aws:ec2:us-east-1:1:instance/i-1")[:3] == ("ec2", "ec2:instance", "i-1")
+    assert parse("arn:aws:s3:::my-bucket")[:3] == ("s3", "s3:bucket", "my-bucket")
+    assert parse("arn:aws:rds:us-east-1:1:cluster:g")[:3] == ("rds", "rds:cluster", "g")
+    assert parse("arn:aws:sagemaker:us-east-1:1:notebook-instance/nb")[:3] == ("sagemaker", "sagemaker:notebook-instance", "nb")
+    assert parse("arn:aws:autoscaling:us-east-1:1:autoScalingGroup:u-u:autoScalingGroupName/g")[:3] == (
+        "autoscaling", "autoscaling:group", "g")
+    assert parse("arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1")[:3] == ("emr", "emr:cluster", "j-1")
+
+
+def test_reap_does_not_import_pulumi():
+    import subprocess
+    import sys
+
+    code = "import sys, gnnstack.reap; sys.exit(1 if any(m.startswith('pulumi') for m in sys.modules) else 0)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
