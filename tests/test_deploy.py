@@ -99,3 +99,17 @@ def test_progress_lines_come_from_engine_events():
     quiet = SimpleNamespace(resource_pre_event=None, res_outputs_event=None, res_op_failed_event=None,
                             diagnostic_event=SimpleNamespace(severity="info", message="x"), policy_event=None)
     assert describe_event(quiet) is None
+
+
+def test_after_a_destroy_leftovers_are_found_by_the_stack_tag(moto_server):
+    import boto3
+
+    from gnnstack import clock
+    from gnnstack.deploy import leftovers
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for name, stack in (("experiment-data", "experiment"), ("other-data", "other")):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "gnnstack:stack", "Value": stack}]})
+    assert [f.identifier for f in leftovers("experiment", "us-east-1", clock.now())] == ["experiment-data"]
+    assert leftovers("gone", "us-east-1", clock.now()) == []

@@ -167,3 +167,10 @@ def describe_event(event: Any) -> Optional[str]:
     if policy is not None:
         return f"  policy {policy.policy_name} ({policy.enforcement_level}): {policy.message.strip()}"
     return None
+
+
+def leftovers(stack: str, region: str, now):
+    """What is still tagged gnnstack:stack=`stack` in `region` (after a destroy, it should be nothing)."""
+    from .reap import discover
+
+    return discover([region], now, stacks=[stack])

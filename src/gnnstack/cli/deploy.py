@@ -96,9 +96,8 @@ def down(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str 
 
     require_cli("down")
     from gnnstack import clock
-    from gnnstack.deploy import build_plan, run_destroy
+    from gnnstack.deploy import build_plan, leftovers, run_destroy
     from gnnstack.project import load_stack
-    from gnnstack.reap import discover
 
     project = find_project()
     _, scenario = load_stack(project, stack)
@@ -108,7 +107,7 @@ def down(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str 
         return
     result = run_destroy(plan, _progress, lambda line: None)
     click.echo(f"destroyed: {json.dumps(result['summary'])}")
-    left = [f for f in discover([scenario.region], clock.now()) if f.stack == stack]
+    left = leftovers(stack, scenario.region, clock.now())
     if left:
         click.echo(f"{len(left)} resource(s) tagged gnnstack:stack={stack} are still there:", err=True)
         for f in left:
