@@ -26,3 +26,14 @@ def test_budgets_shows_each_stacks_limit_and_says_what_is_missing(moto_server):
     assert rows["experiment"]["cost_by_tag_usd"] is None
     table = CliRunner().invoke(main, ["budgets", "experiment"]).output
     assert "limit 2,500.00 USD" in table
+
+
+def test_budgets_without_credentials_is_one_clear_error(monkeypatch, tmp_path):
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = CliRunner().invoke(main, ["budgets", "experiment"])
+    assert result.exit_code == 2
+    assert "no AWS credentials found" in result.output and "Traceback" not in result.output

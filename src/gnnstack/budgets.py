@@ -9,7 +9,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from .errors import GnnstackError
 
 STACK_TAG = "gnnstack:stack"
 
@@ -57,13 +59,19 @@ def stack_budgets(project: str, stacks: list[str], region: str, today: date, ses
     import boto3
 
     session = session or boto3.Session(region_name=region)
-    account = session.client("sts").get_caller_identity()["Account"]
     budgets = session.client("budgets", region_name="us-east-1")  # Budgets and Cost Explorer are global
     ce = session.client("ce", region_name="us-east-1")
     found: dict[str, dict] = {}
-    for page in budgets.get_paginator("describe_budgets").paginate(AccountId=account):
-        for b in page.get("Budgets", []):
-            found[b["BudgetName"]] = b
+    try:
+        account = session.client("sts").get_caller_identity()["Account"]
+        for page in budgets.get_paginator("describe_budgets").paginate(AccountId=account):
+            for b in page.get("Budgets", []):
+                found[b["BudgetName"]] = b
+    except NoCredentialsError:
+        raise GnnstackError("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID and "
+                            "AWS_SECRET_ACCESS_KEY (or AWS_ENDPOINT_URL for an emulator)") from None
+    except (ClientError, BotoCoreError) as e:
+        raise GnnstackError(f"cannot read AWS Budgets: {e}") from None
     out = []
     for stack in stacks:
         name = f"gnnstack-{project}-{stack}"
