@@ -113,3 +113,38 @@ def test_after_a_destroy_leftovers_are_found_by_the_stack_tag(moto_server):
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "gnnstack:stack", "Value": stack}]})
     assert [f.identifier for f in leftovers("experiment", "us-east-1", clock.now())] == ["experiment-data"]
     assert leftovers("gone", "us-east-1", clock.now()) == []
+
+
+def _pretend_cli(monkeypatch, calls):
+    """The Pulumi CLI "installed" and run_up recorded instead of run: the gate and the plan only."""
+    import gnnstack.deploy as deploy
+
+    monkeypatch.setattr(deploy, "pulumi_cli", lambda: "/usr/local/bin/pulumi")
+    monkeypatch.setattr(deploy, "run_up", lambda plan, on_event, on_output: calls.append(plan) or {
+        "summary": {"create": 1}, "outputs": {}})
+
+
+def test_up_refuses_on_a_mandatory_violation_before_pulumi_runs(tmp_path, monkeypatch, home):
+    from .conftest import base_scenario, make_project
+
+    calls = []
+    _pretend_cli(monkeypatch, calls)
+    (tmp_path / "p").mkdir()
+    root = make_project(tmp_path / "p", base_scenario(option="neptune-sagemaker", budget={
+        "monthly_usd": 100, "alert_emails": ["team@example.org"]}))
+    result = CliRunner().invoke(main, ["up", "demo", "--yes"], env={"GNNSTACK_PROJECT": str(root)})
+    assert result.exit_code == 1 and "refusing to deploy" in result.output and "monthly-budget" in result.output
+    assert calls == []
+
+
+def test_up_runs_the_plan_with_the_policy_pack_after_confirmation(monkeypatch, home):
+    calls = []
+    _pretend_cli(monkeypatch, calls)
+    declined = CliRunner().invoke(main, ["up", "experiment"], input="n\n")
+    assert declined.exit_code == 0 and "nothing deployed" in declined.output and calls == []
+    result = CliRunner().invoke(main, ["up", "experiment", "--local", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "base 1,357.29 USD a month" in result.output and "Guardrails (experiment): passed" in result.output
+    (plan,) = calls
+    assert plan.stack == "experiment" and plan.policy_packs == [str(ROOT / "guardrails")]
+    assert plan.env["GNNSTACK_LOCAL_ENDPOINT"] == LOCAL_ENDPOINT
