@@ -81,7 +81,3 @@ class RuleContext:
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for t in types for r in self.graph.by_type.get(t, ())]
-
-    def usage(self, r: Resource) -> dict[str, Any]:
-        c = self.graph.component_of(r)
-        return c.inputs if c is not None else {}

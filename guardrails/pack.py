@@ -12,9 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Iterable, Optional
 
 from gnnstack import clock
-from gnnstack.costing import Estimate, PriceBook, estimate
-from gnnstack.costing.catalog import read
-from gnnstack.costing.report import usd, worst_text
+from gnnstack.costing import Estimate, estimate
+from gnnstack.costing.report import price_book, usd, worst_text
 from gnnstack.graph import Resource, ResourceGraph
 
 from .config import GuardrailConfig, Setting, Waiver
@@ -70,9 +69,7 @@ class PackAdapter:
             graph = graph_from_policy_resources(resources, self._stack(resources))
             option = next((r for r in graph.resources if r.type.startswith("gnnstack:option:")), None)
             overrides = option.inputs.get("priceOverrides") if option else None
-            book = PriceBook.load()
-            if overrides:
-                book = PriceBook(book.catalog.values(), read(self.project_root / overrides, overrides))
+            book, _ = price_book(self.project_root, overrides, None)  # as preview and check price it
             self._cache = {key: (graph, estimate(graph, book))}
         return self._cache[key]
 

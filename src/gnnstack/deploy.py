@@ -62,7 +62,6 @@ class DeployPlan:
     work_dir: Path
     backend: str
     env: dict[str, str]
-    config: dict[str, tuple[str, bool]] = field(default_factory=dict)  # key -> (value, secret)
     policy_packs: list[str] = field(default_factory=list)
     policy_pack_configs: list[str] = field(default_factory=list)
     local_endpoint: Optional[str] = None
@@ -72,7 +71,6 @@ class DeployPlan:
         hidden = {"PULUMI_CONFIG_PASSPHRASE", "AWS_SECRET_ACCESS_KEY"}
         return {"stack": self.stack, "work_dir": str(self.work_dir), "backend": self.backend,
                 "env": {k: ("***" if k in hidden else v) for k, v in sorted(self.env.items())},
-                "config": {k: v for k, (v, secret) in sorted(self.config.items()) if not secret},
                 "policy_packs": self.policy_packs, "policy_pack_configs": self.policy_pack_configs,
                 "local_endpoint": self.local_endpoint}
 
@@ -123,10 +121,7 @@ def _stack(plan: DeployPlan):
 
     opts = auto.LocalWorkspaceOptions(work_dir=str(plan.work_dir), env_vars=plan.env,
                                       secrets_provider=None if plan.backend.startswith("https://") else "passphrase")
-    stack = auto.create_or_select_stack(plan.stack, work_dir=str(plan.work_dir), opts=opts)
-    for key, (value, secret) in plan.config.items():
-        stack.set_config(key, auto.ConfigValue(value=value, secret=secret))
-    return stack
+    return auto.create_or_select_stack(plan.stack, work_dir=str(plan.work_dir), opts=opts)
 
 
 def run_up(plan: DeployPlan, on_event: Callable[[Any], None], on_output: Callable[[str], None]) -> dict[str, Any]:

@@ -10,9 +10,10 @@ A price that is not in the catalog is missing, never zero.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -115,11 +116,13 @@ def catalog_files() -> list[tuple[str, str]]:
     return sorted((f.name, f.read_text()) for f in folder.iterdir() if f.name.endswith(".csv"))
 
 
-def load_catalog() -> list[Price]:
+@lru_cache(maxsize=1)
+def load_catalog() -> tuple[Price, ...]:
+    """The shipped catalog, parsed once per process (compare, check and the pack price many graphs)."""
     prices: list[Price] = []
     for name, text in catalog_files():
         prices.extend(parse(text, f"gnnstack/data/prices/{name}"))
-    return prices
+    return tuple(prices)
 
 
 class PriceBook:
@@ -135,8 +138,9 @@ class PriceBook:
         self._effective = {**self.catalog, **self.overrides}
 
     @classmethod
-    def load(cls, override_file: Optional[Path | str] = None) -> "PriceBook":
-        return cls(load_catalog(), read(override_file) if override_file else ())
+    def load(cls, override_file: Optional[Path | str] = None, origin: Optional[str] = None) -> "PriceBook":
+        """The catalog with `override_file` on top; `origin` names the file in reports (default: its path)."""
+        return cls(load_catalog(), read(override_file, origin) if override_file else ())
 
     def catalog_only(self) -> "PriceBook":
         book = PriceBook.__new__(PriceBook)
@@ -154,9 +158,6 @@ class PriceBook:
     def regions(self) -> list[str]:
         return sorted({p.region for p in self.catalog.values()} - {ANY_REGION})
 
-
-def relabel(price: Price, **changes) -> Price:
-    return replace(price, **changes)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ line: the worst case is unbounded and is reported so, never as a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
@@ -113,7 +113,6 @@ class PricingContext:
     book: PriceBook
     region: str
     hours: Decimal = HOURS_PER_MONTH
-    _resource: Optional[Resource] = field(default=None, repr=False)
 
     @property
     def days(self) -> Decimal:

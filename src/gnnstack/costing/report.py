@@ -13,7 +13,7 @@ import click
 
 from ..graph import ResourceGraph
 from ..templating import render
-from .catalog import PriceBook, read
+from .catalog import PriceBook
 from .estimate import Estimate, cents, estimate, money
 from .lines import CostLine
 
@@ -43,13 +43,10 @@ def price_book(project_root: Path, declared: Optional[str], override: Optional[s
     """The prices for a stack: the catalog, plus `override` (a path from the command line) or else
     the scenario's `costing.price_overrides` (relative to the project)."""
     if override:
-        path = Path(override)
-    elif declared:
-        path = project_root / declared
-    else:
-        return PriceBook.load(), None
-    book = PriceBook.load()
-    return PriceBook(book.catalog.values(), read(path, str(override or declared))), str(override or declared)
+        return PriceBook.load(override, override), override
+    if declared:
+        return PriceBook.load(project_root / declared, declared), declared
+    return PriceBook.load(), None
 
 
 def cost_report(graph: ResourceGraph, book: PriceBook, overrides: Optional[str]) -> CostReport:
