@@ -1,6 +1,22 @@
-"""Pulumi component resources: the four stack options and their shared building blocks."""
+"""Pulumi component resources: the four stack options and their shared building blocks.
 
-from ._base import EXPIRES_TAG, STACK_TAG, TAG_KEYS, StackContext
-from .options import OPTIONS, SECRET_KEYS, OptionStack
+The names below load on first use, so `gnnstack.components.usage` (what the components declare
+for pricing) can be imported without pulumi."""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["EXPIRES_TAG", "OPTIONS", "OptionStack", "SECRET_KEYS", "STACK_TAG", "StackContext", "TAG_KEYS"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("EXPIRES_TAG", "STACK_TAG", "TAG_KEYS", "StackContext"):
+        from . import _base
+
+        return getattr(_base, name)
+    if name in ("OPTIONS", "SECRET_KEYS", "OptionStack"):
+        from . import options
+
+        return getattr(options, name)
+    raise AttributeError(name)

@@ -23,7 +23,7 @@ class EmrCluster(pulumi.ComponentResource):
         super().__init__("gnnstack:analytics:EmrCluster", name, {
             "primaryInstanceType": e.primary_instance_type, "coreInstanceType": e.core_instance_type,
             "coreInstances": e.core_instances, "taskInstanceType": e.task_instance_type,
-            "taskInstances": e.task_instances, "maxUnits": e.max_units, "hoursPerDay": str(e.hours_per_day),
+            "taskInstances": e.task_instances, "maxUnits": e.max_units,
             "idleTimeoutMinutes": e.idle_timeout_minutes, "taskSpot": spot,
         }, opts)
         service = service_role(f"{name}-service-role", ctx, self, ("elasticmapreduce.amazonaws.com",),

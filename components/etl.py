@@ -20,7 +20,7 @@ class GlueEtl(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         e = ctx.s.workload.etl
         super().__init__("gnnstack:etl:GlueEtl", name, {
-            "workerType": e.worker_type, "workers": e.workers, "hoursPerDay": str(e.hours_per_day),
+            "workerType": e.worker_type, "workers": e.workers,
             "runsPerDay": e.runs_per_day, "timeoutMinutes": e.timeout_minutes,
             "executionClass": e.execution_class,
         }, opts)
@@ -65,7 +65,7 @@ class IngestionStream(pulumi.ComponentResource):
     def __init__(self, name: str, ctx: StackContext, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         i = ctx.s.workload.ingestion
         super().__init__("gnnstack:ingestion:KinesisStream", name,
-                         {"shards": i.shards, "recordsPerDay": i.records_per_day}, opts)
+                         {"shards": i.shards}, opts)
         self.stream = aws.kinesis.Stream(
             f"{name}-stream", shard_count=i.shards, retention_period=i.retention_hours,
             stream_mode_details={"stream_mode": "PROVISIONED"},

@@ -4,7 +4,6 @@ the graph, memory settings derived from the instance, and the password in Secret
 from __future__ import annotations
 
 import base64
-from decimal import Decimal
 from typing import Optional
 
 import pulumi
@@ -29,12 +28,6 @@ def memory_settings(memory_gib: float) -> tuple[int, int]:
     return heap, max(1, int(memory_gib) - heap - reserve)
 
 
-def _replication_gb(s, servers: int) -> Decimal:
-    """GB a month crossing AZs: the day's new data, sent to each other server, billed out and in."""
-    _, daily_gb = sizing.database_gb(s, "neo4j")
-    return (daily_gb * s.month_days * (servers - 1) * 2).quantize(Decimal("0.001"))
-
-
 class Neo4jServers(pulumi.ComponentResource):
     def __init__(self, name: str, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
                  password: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> None:
@@ -43,9 +36,6 @@ class Neo4jServers(pulumi.ComponentResource):
         super().__init__("gnnstack:database:Neo4jServers", name, {
             "edition": n.edition, "instanceType": n.instance_type, "servers": n.servers,
             "minServers": n.min_servers, "maxServers": n.max_servers, "volumeGb": volume_gb,
-            "licenceUsdPerMonth": None if n.licence_usd_per_month is None else str(n.licence_usd_per_month),
-            # Usage for pricing: each write is replicated to the other servers, which sit in other AZs.
-            "interAzGbPerMonth": str(_replication_gb(ctx.s, n.servers)) if n.servers > 1 else None,
         }, opts)
         spec = instances.lookup(n.instance_type, "ec2")
         heap, pagecache = memory_settings(spec.memory_gib)

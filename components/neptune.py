@@ -7,8 +7,6 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from gnnstack import sizing
-
 from ._base import StackContext, child
 from .network import Network
 
@@ -19,12 +17,8 @@ class NeptuneCluster(pulumi.ComponentResource):
     def __init__(self, name: str, ctx: StackContext, network: Network,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         n = ctx.s.neptune
-        initial_gb, growth_gb = sizing.database_gb(ctx.s, "neptune")
         super().__init__("gnnstack:database:NeptuneCluster", name, {
             "instanceClass": n.instance_class, "readers": n.readers, "maxReaders": n.max_readers,
-            # Usage for pricing: what the cluster volume holds, and its I/O.
-            "storageInitialGb": str(initial_gb), "storageGrowthGbPerDay": str(growth_gb),
-            "pricedAtDay": str(sizing.priced_day(ctx.s)), "ioMillionsPerMonth": str(n.io_millions_per_month),
         }, opts)
         exp = ctx.s.is_experiment
         subnets = aws.neptune.SubnetGroup(

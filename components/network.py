@@ -27,9 +27,7 @@ class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, ctx: StackContext,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("gnnstack:network:Network", name,
-                         {"cidr": args.cidr, "natGateway": args.nat_gateway,
-                          # Usage for pricing: data processed by the NAT gateway.
-                          "natGbPerMonth": str(ctx.s.costing.nat_gb_per_month) if args.nat_gateway else None},
+                         {"cidr": args.cidr, "natGateway": args.nat_gateway},
                          opts)
         self._ctx = ctx
         self._args = args

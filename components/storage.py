@@ -8,7 +8,6 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from gnnstack import sizing
 
 from ._base import StackContext, child
 
@@ -17,9 +16,8 @@ class DataBucket(pulumi.ComponentResource):
     bucket: aws.s3.Bucket
 
     def __init__(self, name: str, ctx: StackContext, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        # What the bucket will hold, declared for pricing (S3 storage is usage, not configuration).
-        super().__init__("gnnstack:storage:DataBucket", name, {
-            "datasets": sizing.bucket_datasets(ctx.s), "pricedAtDay": str(sizing.priced_day(ctx.s))}, opts)
+        # What the bucket will hold is usage, declared for pricing in components/usage.py.
+        super().__init__("gnnstack:storage:DataBucket", name, {}, opts)
         exp = ctx.s.is_experiment
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",

@@ -32,7 +32,6 @@ class TigerGraphCluster(pulumi.ComponentResource):
         super().__init__("gnnstack:database:TigerGraphCluster", name, {
             "edition": t.edition, "instanceType": t.instance_type, "nodes": t.nodes, "volumeGb": volume_gb,
             "replicationFactor": t.replication_factor,
-            "licenceUsdPerMonth": None if t.licence_usd_per_month is None else str(t.licence_usd_per_month),
         }, opts)
         spec = instances.lookup(t.instance_type, "ec2")
         ident = server_identity(name, ctx, self, credentials, bucket)

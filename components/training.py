@@ -124,8 +124,7 @@ class SageMakerTraining(_ScheduledStateMachine):
         t = ctx.s.training
         super().__init__("gnnstack:training:SageMakerTraining", name, {
             "instanceType": t.instance_type, "instanceCount": t.instance_count,
-            "hoursPerDay": str(t.hours_per_day), "daysPerWeek": t.days_per_week,
-            "maxRuntimeHours": str(t.max_runtime_hours), "spot": t.spot,
+            "daysPerWeek": t.days_per_week, "maxRuntimeHours": str(t.max_runtime_hours), "spot": t.spot,
         }, opts)
         max_run = seconds(t.max_runtime_hours)
         # Spot jobs may wait for capacity; the wait is capped too, at twice the runtime.
@@ -172,7 +171,7 @@ class SageMakerTuning(_ScheduledStateMachine):
         spot = ctx.s.tuning_spot
         super().__init__("gnnstack:training:SageMakerTuning", name, {
             "instanceType": instance_type, "parallelJobs": u.parallel_jobs,
-            "maxTrainingJobs": u.max_training_jobs, "hoursPerJob": str(u.hours_per_job),
+            "maxTrainingJobs": u.max_training_jobs,
             "jobsPerWeek": u.jobs_per_week, "jobsPerMonth": u.jobs_per_month, "maxRuntimeHours": str(u.max_runtime_hours), "spot": spot,
         }, opts)
         max_run = seconds(u.max_runtime_hours)
@@ -235,7 +234,7 @@ class Ec2GpuTraining(pulumi.ComponentResource):
         t = ctx.s.training
         super().__init__("gnnstack:training:Ec2GpuTraining", name, {
             "instanceType": t.instance_type, "instanceCount": t.instance_count,
-            "maxInstanceCount": t.max_instance_count, "hoursPerDay": str(t.hours_per_day),
+            "maxInstanceCount": t.max_instance_count,
             "daysPerWeek": t.days_per_week, "maxRuntimeHours": str(t.max_runtime_hours), "spot": t.spot,
         }, opts)
         spec = instances.lookup(t.instance_type, "ec2")

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 from gnnstack import clock
 from gnnstack.costing import Estimate, estimate
 from gnnstack.costing.report import price_book, usd, worst_text
+from gnnstack.costing.usage import UsageSet
 from gnnstack.graph import Resource, ResourceGraph
 
 from .config import GuardrailConfig, Setting, Waiver
@@ -70,8 +71,22 @@ class PackAdapter:
             option = next((r for r in graph.resources if r.type.startswith("gnnstack:option:")), None)
             overrides = option.inputs.get("priceOverrides") if option else None
             book, _ = price_book(self.project_root, overrides, None)  # as preview and check price it
-            self._cache = {key: (graph, estimate(graph, book))}
+            usage = self._usage(graph, option.inputs.get("option") if option else None)
+            self._cache = {key: (graph, estimate(graph, book, usage=usage))}
         return self._cache[key]
+
+    def _usage(self, graph: ResourceGraph, option: Optional[str]) -> Optional[UsageSet]:
+        """The usage `gnnstack preview` prices the stack with, from the same stack file (and its
+        `costing.usage_file`): usage is never in Pulumi state. Without the stack file only
+        documented defaults apply, and resources whose usage is required are "needs usage"."""
+        from gnnstack.assess import stack_usage
+        from gnnstack.project import find_project, load_stack
+
+        project = find_project(self.project_root)
+        if not project.stack_file(graph.stack).is_file():
+            return None
+        _, scenario = load_stack(project, graph.stack, option)
+        return stack_usage(graph, scenario, project_root=self.project_root)
 
     @staticmethod
     def _stack(resources: list[Any]) -> str:

@@ -42,6 +42,15 @@ def captures(project):
     return {(env, opt): capture(project, env, opt) for env, opt in CASES}
 
 
+def priced(graph, scenario, book=None, usage_file=None):
+    """The estimate `gnnstack preview` gives: the graph priced with its stack's declared usage."""
+    from gnnstack.assess import stack_usage
+    from gnnstack.costing import PriceBook, estimate
+
+    return estimate(graph, book or PriceBook.load(), usage=stack_usage(graph, scenario, usage_file,
+                                                                      project_root=ROOT))
+
+
 def make_project(tmp_path: Path, scenario: dict, stack: str = "demo", extra_config: dict | None = None) -> Path:
     """A copy of the real project whose only stack is `stack` with `scenario`."""
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")

@@ -1,5 +1,5 @@
-"""Golden-file cases for the pricers: a few resources (inputs + the usage their component
-declares) and the cost lines they must produce. Run `python -m pytest tests/test_pricers.py
+"""Golden-file cases for the pricers: a few resources (inputs), their usage (in the usage-file
+format, under `usage:`) and the cost lines they must produce. Run `python -m pytest tests/test_pricers.py
 --update-golden` to rewrite the expected files after a deliberate change, and review the diff."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 from gnnstack.costing import PriceBook, estimate
+from gnnstack.costing.usage import UsageSet
+from gnnstack.costing.usage_file import UsageFile, apply_usage_file
 from gnnstack.graph import Resource, ResourceGraph
 
 GOLDEN = Path(__file__).parent / "golden" / "pricers"
@@ -27,8 +29,11 @@ def load_case(path: Path) -> tuple[dict[str, Any], ResourceGraph]:
 
 def run_case(path: Path) -> dict[str, Any]:
     case, graph = load_case(path)
+    # A case's usage is written as a usage file is, and read by the same code.
+    usage = apply_usage_file(UsageSet(), UsageFile.model_validate(case.get("usage") or {"version": 1}), graph,
+                             path.name)
     result = estimate(graph, PriceBook.load(), region=case.get("region", "us-east-1"),
-                      hours=Decimal(str(case.get("hours", 730))))
+                      hours=Decimal(str(case.get("hours", 730))), usage=usage)
     # Only the case's own resources: the others are context (component usage, schedules, templates).
     targets = set(case["price"])
     result.lines = [line for line in result.lines if line.resource in targets]

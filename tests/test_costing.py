@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gnnstack.assess import stack_usage
 from gnnstack.capture import capture
 from gnnstack.costing import PriceBook, cents, estimate
 from gnnstack.costing.catalog import CONFIDENCES, audit, load_catalog, parse, read
@@ -16,7 +17,7 @@ from gnnstack.costing.schedule import runs_per_month
 from gnnstack.errors import ConfigError
 from gnnstack.graph import Resource, ResourceGraph
 
-from .conftest import CASES, ROOT
+from .conftest import CASES, ROOT, priced
 
 SEED_PRICES = ROOT / "prices" / "seed-analysis.csv"
 
@@ -24,7 +25,7 @@ SEED_PRICES = ROOT / "prices" / "seed-analysis.csv"
 @pytest.fixture(scope="module")
 def estimates(captures):
     book = PriceBook.load()
-    return {case: estimate(graph, book) for case, (graph, _) in captures.items()}
+    return {case: priced(graph, scenario, book) for case, (graph, scenario) in captures.items()}
 
 
 # --------------------------------------------------------------------------- invariants
@@ -100,8 +101,8 @@ def test_a_region_without_catalog_prices_leaves_resources_unpriced(tmp_path):
     from .conftest import base_scenario, make_project
 
     proj = find_project(make_project(tmp_path, base_scenario(region="eu-west-3")))
-    graph, _ = capture(proj, "demo")
-    e = estimate(graph, PriceBook.load())
+    graph, scenario = capture(proj, "demo")
+    e = priced(graph, scenario)
     # Only region-independent prices (the free Neo4j Community licence) apply.
     assert [(line.name, line.price.region) for line in e.lines] == [("Licence (Neo4j community)", "*")]
     assert len(e.unpriced) >= 5
@@ -130,7 +131,7 @@ def test_the_seed_analysis_is_reproduced_with_its_own_prices(project, stack, tot
     graph, scenario = capture(project, stack)
     assert not scenario.database_enabled and scenario.month_hours == 720
     book, used = price_book(project.root, scenario.costing.price_overrides, None)
-    report = cost_report(graph, book, used)
+    report = cost_report(graph, book, used, stack_usage(graph, scenario, project_root=project.root))
     e = report.estimate
     assert e.unpriced == []
     assert str(cents(e.base)) == total
@@ -142,8 +143,8 @@ def test_the_seed_analysis_is_reproduced_with_its_own_prices(project, stack, tot
 
 def test_the_seed_storage_is_feature_bytes_after_30_and_365_days(project):
     for stack, gb in (("seed-analysis", Decimal("261.68")), ("seed-analysis-high", Decimal("280.44"))):
-        graph, _ = capture(project, stack)
-        e = estimate(graph, PriceBook.load(SEED_PRICES))
+        graph, scenario = capture(project, stack)
+        e = priced(graph, scenario, PriceBook.load(SEED_PRICES))
         storage = [line for line in e.lines if line.name == "Storage (STANDARD)"]
         assert [line.base_quantity for line in storage] == [gb]
 

@@ -10,12 +10,11 @@ import pytest
 
 from gnnstack import clock
 from gnnstack.assess import guardrail_config
-from gnnstack.costing import PriceBook, estimate
 from gnnstack.guardrails import RULES, evaluate
 from gnnstack.guardrails.pack import policy_config
 
 from .analyzer_client import PolicyPackServer
-from .conftest import CASES, ENVIRONMENTS, ROOT
+from .conftest import CASES, ENVIRONMENTS, ROOT, priced
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +53,7 @@ def test_the_pack_declares_one_policy_per_rule_plus_the_cost_log(packs):
 def test_pack_verdicts_equal_the_offline_evaluation(captures, packs, config, case):
     env, _ = case
     graph, scenario = captures[case]
-    offline = evaluate(graph, estimate(graph, PriceBook.load()), config, clock.now(), env)
+    offline = evaluate(graph, priced(graph, scenario), config, clock.now(), env)
     pack = packs[env]
     found = pack.analyze_stack(as_engine_resources(graph))
     names = {pack.urn(r.type, r.name, None): r.name for r in graph.resources}
@@ -75,8 +74,8 @@ def test_pack_verdicts_equal_the_offline_evaluation(captures, packs, config, cas
 
 
 def test_a_failing_case_fails_in_both(captures, packs, config):
-    graph, _ = captures[("experiment", "tigergraph-ec2")]
-    offline = evaluate(graph, estimate(graph, PriceBook.load()), config, clock.now(), "experiment")
+    graph, scenario = captures[("experiment", "tigergraph-ec2")]
+    offline = evaluate(graph, priced(graph, scenario), config, clock.now(), "experiment")
     assert not offline.passed
     levels = {(v["policy"], v["level"]) for v in packs["experiment"].analyze_stack(as_engine_resources(graph))}
     assert ("monthly-budget", "mandatory") in levels

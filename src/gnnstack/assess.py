@@ -10,6 +10,7 @@ from typing import Optional
 from . import clock
 from .capture_cache import capture
 from .costing.report import CostReport, cost_report, price_book
+from .costing.usage import UsageSet
 from .graph import ResourceGraph
 from .project import Project
 from .scenario import Scenario
@@ -32,13 +33,37 @@ def guardrail_config(project: Project, path: Optional[str]):
     return load_config(default if default.exists() else None)
 
 
+def stack_usage(graph: ResourceGraph, scenario: Scenario, usage_file: Optional[str] = None,
+                others: frozenset[str] = frozenset(), project_root: Optional[Path] = None) -> UsageSet:
+    """The usage a stack is priced with: what its components declare from the stack file, with
+    `usage_file` (else the scenario's `costing.usage_file`, relative to the project) on top.
+    `others`: resource names of sibling graphs (compare, check) that a usage file may name
+    although this graph lacks them."""
+    from gnnstack.components.usage import declare
+    from gnnstack.costing.usage_file import apply_usage_file, load_usage_file
+
+    usage = declare(scenario, graph.stack)
+    path, shown = usage_file, usage_file
+    if not path and scenario.costing.usage_file:
+        shown = scenario.costing.usage_file
+        path = str((project_root or Path.cwd()) / shown)
+    if path:
+        apply_usage_file(usage, load_usage_file(path), graph, shown or path, others)
+    return usage
+
+
 def assess(project: Project, stack: str, option: Optional[str] = None, prices: Optional[str] = None,
-           guardrails: Optional[str] = None, config=None) -> Assessment:
+           guardrails: Optional[str] = None, config=None, usage_file: Optional[str] = None,
+           usage_others: frozenset[str] = frozenset()) -> Assessment:
     from gnnstack.guardrails import evaluate
 
     config = config or guardrail_config(project, guardrails)  # bad config fails before any capture
+    if usage_file:
+        from gnnstack.costing.usage_file import load_usage_file
+
+        load_usage_file(usage_file)  # a malformed file fails before any capture
     graph, scenario = capture(project, stack, option)
     book, used = price_book(project.root, scenario.costing.price_overrides, prices)
-    costs = cost_report(graph, book, used)
+    costs = cost_report(graph, book, used, stack_usage(graph, scenario, usage_file, usage_others, project.root))
     verdict = evaluate(graph, costs.estimate, config, clock.now(), scenario.environment)
     return Assessment(graph, scenario, costs, verdict)

@@ -353,6 +353,9 @@ class Costing(Model):
                                   "default: the end of the first month")
     price_overrides: Optional[str] = Field(
         default=None, description="Price override file (CSV, like the catalog), relative to the project")
+    usage_file: Optional[str] = Field(
+        default=None, description="Usage file (YAML) applied whenever this stack is priced, relative to the "
+                                  "project; --usage replaces it")
     nat_gb_per_month: Annotated[Decimal, Field(ge=0)] = Field(
         default=Decimal(100), description="Data through the NAT gateway a month, in GB (usage estimate)")
 

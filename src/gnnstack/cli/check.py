@@ -10,12 +10,13 @@ import click
 
 from gnnstack.project import find_project
 
-from .options import format_option, guardrails_option, prices_option
+from .options import format_option, guardrails_option, prices_option, usage_option
 
 
 @click.command()
 @click.argument("stacks", nargs=-1)
 @prices_option
+@usage_option
 @guardrails_option
 @format_option("text", "json", "sarif", "junit", "github", default="text")
 @click.option("--compare-to", "compare_to", metavar="FILE",
@@ -23,8 +24,8 @@ from .options import format_option, guardrails_option, prices_option
                    "summary shows each stack's cost change against it.")
 @click.option("--soft-fail", is_flag=True, help="Report violations but exit 0.")
 @click.option("--output", "output", metavar="FILE", help="Write the report to FILE instead of stdout.")
-def check(stacks: tuple[str, ...], prices: str | None, guardrails: str | None, fmt: str, compare_to: str | None,
-          soft_fail: bool, output: str | None) -> None:
+def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardrails: str | None, fmt: str,
+          compare_to: str | None, soft_fail: bool, output: str | None) -> None:
     """Price and guard STACKS (default: every stack under stacks/) for a PR pipeline.
 
     Exit code 0 when no mandatory guardrail fails, 1 when one does (0 with --soft-fail),
@@ -45,7 +46,13 @@ def check(stacks: tuple[str, ...], prices: str | None, guardrails: str | None, f
     names = list(stacks) or project.stacks()
     config = guardrail_config(project, guardrails)
     base = checkout.load_base(compare_to)
-    assessments = [assess(project, name, None, prices, config=config) for name in names]
+    others: frozenset[str] = frozenset()
+    if usage:  # one usage file may name resources of several stacks
+        from gnnstack.capture_cache import capture
+
+        others = frozenset(r.name for name in names for r in capture(project, name)[0].resources)
+    assessments = [assess(project, name, None, prices, config=config, usage_file=usage, usage_others=others)
+                   for name in names]
     files = {name: os.path.relpath(project.stack_file(name), project.root) for name in names}
     result = checkout.CheckResult(assessments, files)
     if fmt == "json":

@@ -10,14 +10,15 @@ from gnnstack.costing.report import Comparison, compare_markdown, compare_table,
 from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
 
-from .options import format_option, prices_option
+from .options import format_option, prices_option, usage_option
 
 
 @click.command()
 @click.argument("stack")
 @prices_option
+@usage_option
 @format_option("table", "json", "markdown")
-def compare(stack: str, prices: str | None, fmt: str) -> None:
+def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None:
     """Price all four stack options on STACK's scenario, side by side.
 
     Builds neptune-sagemaker, neo4j-ec2, tigergraph-ec2 and emr-spark offline on the same graph,
@@ -28,15 +29,22 @@ def compare(stack: str, prices: str | None, fmt: str) -> None:
     Examples:
       gnnstack compare experiment
       gnnstack compare production --format markdown > costs.md
+      gnnstack compare experiment --usage usage.yaml
     """
     from gnnstack.capture_cache import capture  # Pulumi is imported only on a cache miss
 
+    from gnnstack.assess import stack_usage
+    from gnnstack.costing.usage_file import load_usage_file
+
     project = find_project()
+    if usage:
+        load_usage_file(usage)  # a malformed file fails before any capture
+    captured = [capture(project, stack, option) for option in OPTIONS]
+    names = frozenset(r.name for graph, _ in captured for r in graph.resources)
     reports = []
-    for option in OPTIONS:
-        graph, scenario = capture(project, stack, option)
+    for graph, scenario in captured:
         book, used = price_book(project.root, scenario.costing.price_overrides, prices)
-        reports.append(cost_report(graph, book, used))
+        reports.append(cost_report(graph, book, used, stack_usage(graph, scenario, usage, names, project.root)))
     result = Comparison(stack, reports)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2))

@@ -10,6 +10,12 @@ prices_option = click.option(
          "Default: the scenario's costing.price_overrides, if any.")
 
 
+usage_option = click.option(
+    "--usage", "usage", metavar="FILE",
+    help="Usage file (YAML): hours, GB, requests per resource or resource type, on top of what the stack "
+         "file declares. Write a complete one with `gnnstack usage template STACK`.")
+
+
 def format_option(*choices: str, default: str = "table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="table for people; json for tools; markdown for PR comments and reports.")

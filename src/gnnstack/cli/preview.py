@@ -8,11 +8,11 @@ import sys
 import click
 
 from gnnstack import render
-from gnnstack.costing.report import cost_markdown, cost_table
+from gnnstack.costing.report import cost_markdown, cost_table, defaults_text
 from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
 
-from .options import format_option, guardrails_option, prices_option
+from .options import format_option, guardrails_option, prices_option, usage_option
 
 
 @click.command()
@@ -20,15 +20,18 @@ from .options import format_option, guardrails_option, prices_option
 @click.option("--option", "option", type=click.Choice(OPTIONS),
               help="Price and build another stack option on the same scenario.")
 @prices_option
+@usage_option
 @guardrails_option
 @format_option("table", "json", "markdown")
-def preview(stack: str, option: str | None, prices: str | None, guardrails: str | None, fmt: str) -> None:
+def preview(stack: str, option: str | None, prices: str | None, usage: str | None, guardrails: str | None,
+            fmt: str) -> None:
     """Show what STACK would create and cost, without AWS or the Pulumi CLI.
 
     Runs the real Pulumi program in-process under Pulumi's mock runtime, lists every resource
     it registers (grouped by component, with instance types, counts, caps and schedules), then
-    prices each one from the catalog: a base case from the declared usage and a worst case
-    with every cap at its maximum. Lines with no cap are reported as unbounded; resources with
+    prices each one from the catalog: a base case from the usage (the stack file, a --usage file,
+    or a documented default, each shown with the lines it prices) and a worst case with every
+    cap at its maximum. Lines with no cap are reported as unbounded; resources with
     no price are listed as unpriced, never counted as $0. Last come the guardrail verdicts
     (guardrails/config.yaml); the exit code is 1 when a mandatory rule fails. Secrets are never
     shown.
@@ -39,12 +42,13 @@ def preview(stack: str, option: str | None, prices: str | None, guardrails: str 
       gnnstack preview seed-analysis                 # the seed's prices, with catalog prices next to them
       gnnstack preview production --option emr-spark --format json
       gnnstack preview experiment --prices negotiated.csv --format markdown
+      gnnstack preview experiment --usage usage.yaml  # after `gnnstack usage template experiment`
     """
     from gnnstack.assess import assess
     from gnnstack.guardrails.report import verdict_text
 
     project = find_project()
-    a = assess(project, stack, option, prices, guardrails)
+    a = assess(project, stack, option, prices, guardrails, usage_file=usage)
     if fmt == "json":
         data = render.preview_json(a.graph, a.scenario)
         data["estimate"] = a.costs.to_json()
@@ -56,5 +60,6 @@ def preview(stack: str, option: str | None, prices: str | None, guardrails: str 
         click.echo(render.preview_table(a.graph, a.scenario))
         click.echo(cost_table(a.costs))
         click.echo(verdict_text(a.verdict), nl=False)
+        click.echo("\n".join(defaults_text(a.costs.estimate)))
     if not a.verdict.passed:
         sys.exit(1)

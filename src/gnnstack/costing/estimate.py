@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
@@ -10,6 +10,7 @@ from ..graph import ResourceGraph
 from .catalog import PriceBook
 from .lines import HOURS_PER_MONTH, MONTHS, ZERO, CostLine, MissingPrice, NotPriceable, PricingContext
 from .pricers import FREE, PRICED_WITH, PRICERS
+from .usage import DEFAULT, Assumption, NeedsUsage, UsageSet
 
 CENT = Decimal("0.01")
 CURRENCY = "USD"
@@ -49,6 +50,21 @@ class Estimate:
     unpriced: list[Unpriced] = field(default_factory=list)
     free: int = 0
     components: dict[str, str] = field(default_factory=dict)  # component name -> type
+    # Estimate-wide assumptions (the month's length, stack-file defaults that moved money).
+    assumptions: list[Assumption] = field(default_factory=list)
+    usage_file: Optional[str] = None
+
+    def defaults_used(self) -> list[tuple[str, Assumption]]:
+        """(resource, assumption) for every documented default a priced line rests on, once each."""
+        seen: dict[tuple[str, Assumption], None] = {}
+        for a in self.assumptions:
+            if a.source == DEFAULT:
+                seen.setdefault(("(stack)", a), None)
+        for line in self.lines:
+            for a in line.assumptions:
+                if a.source == DEFAULT:
+                    seen.setdefault((line.resource, a), None)
+        return list(seen)
 
     @property
     def base(self) -> Decimal:
@@ -102,6 +118,9 @@ class Estimate:
             "lines": [line.to_json() for line in self.lines],
             "unpriced": [u.to_json() for u in self.unpriced],
             "months": [{"month": i, "base": money(v)} for i, v in enumerate(self.months(), start=1)],
+            "assumptions": [a.to_json() for a in self.assumptions],
+            "usage_file": self.usage_file,
+            "defaults_used": [{"resource": r, **a.to_json()} for r, a in self.defaults_used()],
         }
 
 
@@ -113,16 +132,22 @@ def _option_usage(graph: ResourceGraph) -> dict[str, Any]:
 
 
 def estimate(graph: ResourceGraph, book: PriceBook, *, region: Optional[str] = None,
-             hours: Optional[Decimal] = None) -> Estimate:
-    """Price every resource of the graph. Region and month default to what the option declares."""
+             hours: Optional[Decimal] = None, usage: Optional[UsageSet] = None) -> Estimate:
+    """Price every resource of the graph with `usage` (stack file, usage file; nothing declared:
+    defaults, or "needs usage"). Region and month default to what the option declares."""
     declared = _option_usage(graph)
     region = region or declared.get("region")
     if not region:
         raise ValueError("the graph declares no region; pass region=")
     if hours is None:
         hours = Decimal(str(declared.get("hoursPerMonth", HOURS_PER_MONTH)))
-    ctx = PricingContext(graph, book, region, hours)
-    result = Estimate(region, hours)
+    usage = usage if usage is not None else UsageSet()
+    strays = sorted(set(usage.declared) - set(graph.names))
+    if strays:  # the components and their declarations disagree: a bug, never a silent drop
+        raise RuntimeError(f"usage declared for {', '.join(strays)}, which the program does not create")
+    ctx = PricingContext(graph, book, region, hours, usage)
+    result = Estimate(region, hours, usage_file=usage.file)
+    result.assumptions.extend(usage.assumptions)
     for r in graph.resources:
         if r.is_provider:
             continue
@@ -137,8 +162,16 @@ def estimate(graph: ResourceGraph, book: PriceBook, *, region: Optional[str] = N
             continue
         if not r.custom:
             result.components[r.name] = r.type
+        d = usage.declared.get(r.name)
+        ctx.assumptions = list(d.config) if d is not None else []
         try:
-            result.lines.extend(fn(r, ctx))
+            lines = fn(r, ctx)
+            if ctx.assumptions:
+                shared = tuple(ctx.assumptions)
+                lines = [replace(line, assumptions=shared + line.assumptions) for line in lines]
+            result.lines.extend(lines)
+        except NeedsUsage as e:
+            result.unpriced.append(Unpriced(r.name, r.type, str(e)))
         except MissingPrice as e:
             result.unpriced.append(Unpriced(r.name, r.type, f"{e} (add it to the catalog or an override file)"))
         except NotPriceable as e:

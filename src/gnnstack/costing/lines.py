@@ -7,13 +7,15 @@ line: the worst case is unbounded and is reported so, never as a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from ..graph import Resource, ResourceGraph
 from .catalog import CATALOG, Price, PriceBook
+from .usage import Assumption, Usage, UsageSet
 
+U = TypeVar("U", bound=Usage)
 HOURS_PER_MONTH = Decimal(730)
 MONTHS = 12
 ZERO = Decimal(0)
@@ -54,6 +56,8 @@ class CostLine:
     worst_price: Price
     months: Optional[tuple[Decimal, ...]] = None  # quantity in each projected month, when it grows
     note: str = ""
+    # What the line rests on: usage values, stack-file settings, catalog factors, with sources.
+    assumptions: tuple[Assumption, ...] = ()
 
     @property
     def unit_price(self) -> Decimal:
@@ -92,6 +96,7 @@ class CostLine:
             "price": self.price.to_json(),
             **({"worst_case_price": self.worst_price.to_json()} if self.worst_price != self.price else {}),
             **({"note": self.note} if self.note else {}),
+            "assumptions": [a.to_json() for a in self.assumptions],
         }
 
 
@@ -107,12 +112,16 @@ def derived(base: Price, factor: Decimal, item: str, rule: str, *others: Price) 
 
 @dataclass
 class PricingContext:
-    """What a pricer may read: the graph around the resource, the prices and the month."""
+    """What a pricer may read: the graph around the resource, the prices, the month, and usage
+    through the typed contract (`usage`)."""
 
     graph: ResourceGraph
     book: PriceBook
     region: str
     hours: Decimal = HOURS_PER_MONTH
+    usage_set: UsageSet = field(default_factory=UsageSet)
+    # Assumptions recorded while the current resource is priced; `estimate` attaches them.
+    assumptions: list[Assumption] = field(default_factory=list)
 
     @property
     def days(self) -> Decimal:
@@ -127,17 +136,22 @@ class PricingContext:
     def component(self, r: Resource) -> Optional[Resource]:
         return self.graph.component_of(r)
 
-    def usage(self, r: Resource) -> dict[str, Any]:
-        """Usage its component declares (hours a day, data sizes...), or nothing."""
-        c = self.graph.component_of(r)
-        return c.inputs if c is not None else {}
+    def usage(self, r: Resource, model: type[U]) -> U:
+        """`r`'s usage as `model`, every field valued (stack file, usage file or default), its
+        values recorded as assumptions of the lines being priced. `model` must be the one
+        registered for `r`'s type. Raises NeedsUsage when a required field has no value."""
+        from .pricers import USAGE_MODELS
 
-    def declared(self, r: Resource, key: str, missing: str) -> Decimal:
-        """A usage figure the component must declare; without it the resource is unpriced."""
-        value = self.usage(r).get(key)
-        if value is None:
-            raise NotPriceable(missing)
-        return number(value, key)
+        if USAGE_MODELS.get(r.type) is not model:
+            raise TypeError(f"{r.type} is registered with {USAGE_MODELS.get(r.type)}, not {model.__name__}")
+        resolved, assumptions = self.usage_set.resolve(r.name, r.type, model)
+        for a in assumptions:
+            self.assume(a)
+        return resolved  # type: ignore[return-value]
+
+    def assume(self, a: Assumption) -> None:
+        if a not in self.assumptions:
+            self.assumptions.append(a)
 
     def children(self, r: Resource, *types: str) -> list[Resource]:
         return [c for c in self.graph.children.get(r.name, ()) if not types or c.type in types]
@@ -147,13 +161,13 @@ class PricingContext:
 
     def line(self, r: Resource, name: str, unit: str, base: Decimal, worst: Optional[Decimal], price: Price,
              worst_price: Optional[Price] = None, months: Optional[tuple[Decimal, ...]] = None,
-             note: str = "") -> CostLine:
+             note: str = "", assumptions: tuple[Assumption, ...] = ()) -> CostLine:
         if base < 0 or (worst is not None and worst < 0):
             raise NotPriceable(f"negative quantity for {name}")
         c = r if not r.custom else self.graph.component_of(r)  # a component prices its own lines
         return CostLine(c.name if c is not None else r.name, r.name, r.type, name, unit, quantity(base),
                         None if worst is None else quantity(worst), price, worst_price or price,
-                        None if months is None else tuple(quantity(m) for m in months), note)
+                        None if months is None else tuple(quantity(m) for m in months), note, assumptions)
 
 
 def number(value: Any, what: str) -> Decimal:

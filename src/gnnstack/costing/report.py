@@ -16,6 +16,7 @@ from ..templating import render
 from .catalog import PriceBook
 from .estimate import Estimate, cents, estimate, money
 from .lines import CostLine
+from .usage import UsageSet
 
 TOP = 5
 
@@ -49,9 +50,10 @@ def price_book(project_root: Path, declared: Optional[str], override: Optional[s
     return PriceBook.load(), None
 
 
-def cost_report(graph: ResourceGraph, book: PriceBook, overrides: Optional[str]) -> CostReport:
-    est = estimate(graph, book)
-    at_catalog = estimate(graph, book.catalog_only()) if book.overrides else None
+def cost_report(graph: ResourceGraph, book: PriceBook, overrides: Optional[str],
+                usage: Optional[UsageSet] = None) -> CostReport:
+    est = estimate(graph, book, usage=usage)
+    at_catalog = estimate(graph, book.catalog_only(), usage=usage) if book.overrides else None
     return CostReport(graph.stack, graph.option, est, overrides, at_catalog)
 
 
@@ -92,6 +94,30 @@ def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
     return out
 
 
+def footnotes(lines: list[CostLine]) -> dict[tuple, int]:
+    """A number per distinct set of assumptions, in line order: lines of one resource share one."""
+    notes: dict[tuple, int] = {}
+    for line in lines:
+        if line.assumptions and line.assumptions not in notes:
+            notes[line.assumptions] = len(notes) + 1
+    return notes
+
+
+def assumption_text(assumptions: tuple) -> str:
+    return "; ".join(a.text() for a in assumptions)
+
+
+def defaults_text(e: Estimate) -> list[str]:
+    """The documented defaults the estimate rests on, for the end of a report."""
+    used = e.defaults_used()
+    if not used:
+        return ["  Defaults used: none: every usage value comes from the stack file or the usage file."]
+    out = [click.style(f"  Defaults used ({len(used)}): set them in the stack file or a usage file "
+                       "(gnnstack usage template STACK)", fg="yellow")]
+    out += [f"    {resource}: {a.name} = {a.value_text()}" for resource, a in used]
+    return out
+
+
 def cost_table(report: CostReport) -> str:
     e = report.estimate
     title = f"Cost estimate: USD a month ({e.region}, {qty(e.hours_per_month)}-hour month)"
@@ -104,18 +130,27 @@ def cost_table(report: CostReport) -> str:
     by_component: dict[str, list[CostLine]] = {}
     for line in e.lines:
         by_component.setdefault(line.component, []).append(line)
+    ordered = [line for total in e.by_component()
+               for line in sorted(by_component[total.name], key=lambda x: -x.base_monthly)]
+    notes = footnotes(ordered)
     for total in e.by_component():
         rows.append((click.style(total.name, fg="cyan", bold=True), "", "", "", "", usd(total.base),
                      usd(total.worst_case)))
         for line in sorted(by_component[total.name], key=lambda x: -x.base_monthly):
             price = f"{line.unit_price}" + (f"/{line.worst_unit_price}" if line.worst_price != line.price else "")
-            rows.append((f"  {line.name}", qty(line.base_quantity), qty(line.worst_quantity), line.unit, price,
+            mark = f" [{notes[line.assumptions]}]" if line.assumptions else ""
+            rows.append((f"  {line.name}{mark}", qty(line.base_quantity), qty(line.worst_quantity), line.unit, price,
                          usd(line.base_monthly), usd(line.worst_monthly)))
     rows.append((click.style("Total", bold=True), "", "", "", "", click.style(usd(e.base), bold=True),
                  click.style(usd(e.worst_case), bold=True)))
     out += _table(rows, right={1, 2, 4, 5, 6})
     out.append("")
     out.append(f"  Base {usd(e.base)}; worst case {worst_text(e)}.")
+    if notes:
+        out.append("  Assumptions [n] (source: stack file, usage-file, default, catalog):")
+        out += [f"    [{n}] {assumption_text(a)}" for a, n in notes.items()]
+    if e.usage_file:
+        out.append(f"  Usage file: {e.usage_file}")
     if report.at_catalog is not None:
         c = report.at_catalog
         out.append(f"  At catalog prices: base {usd(c.base)}; worst case {worst_text(c)}"
@@ -137,7 +172,8 @@ def cost_table(report: CostReport) -> str:
 
 def cost_markdown(report: CostReport, resources: int) -> str:
     return render("reports/estimate.md.j2", r=report, e=report.estimate, usd=usd, qty=qty, worst_text=worst_text,
-                  resources=resources, top=report.estimate.top(TOP))
+                  resources=resources, top=report.estimate.top(TOP), notes=footnotes(report.estimate.lines),
+                  assumption_text=assumption_text)
 
 
 # --------------------------------------------------------------------------- compare

@@ -3,23 +3,32 @@
 
 The launch template is found by id, or else as the one template in the group's component (a real
 preview does not know ids yet). Scheduled actions (children of the group) give the capacity
-pattern; a component's declared `hoursPerDay` says how long instances live within a window
-(training instances shut down when the job ends)."""
+pattern: from each scale-up to the next scale-down the group holds its scheduled capacity (an
+instance that ends early is replaced until the window closes), so the whole window is priced.
+Replication traffic between servers in different AZs is usage (`AutoScalingGroupUsage`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Optional
 
-from . import pricer
+from ._registry import pricer
 from ._compute import instance_line, volume_lines
 from .schedules import window_hours
 from ..lines import CostLine, NotPriceable, PricingContext, number
 from ..schedule import runs_per_month
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 SCHEDULE = "aws:autoscaling/schedule:Schedule"
+
+
+class AutoScalingGroupUsage(Usage):
+    title = "Auto Scaling group"
+    inter_az_gb_per_month: Optional[Decimal] = usage_field(
+        "GB/month", "Data its instances send each other across AZs a month (replication), billed out and in",
+        None, le=10 ** 9, default_text="none (no replication traffic)")
 
 
 def launch_template(r: Resource, ctx: PricingContext) -> Resource:
@@ -46,17 +55,14 @@ def _base_instance_hours(r: Resource, ctx: PricingContext, desired: Decimal) -> 
     ups = [s for s in schedules if number(s.inputs.get("desiredCapacity"), "scheduled capacity") > desired]
     downs = [s for s in schedules if s not in ups]
     total = desired * ctx.hours
-    declared = ctx.usage(r).get("hoursPerDay")
     for up in ups:
         peak = number(up.inputs["desiredCapacity"], "scheduled capacity")
         runs = runs_per_month(str(up.inputs.get("recurrence")), ctx.days)
-        window = window_hours(up, downs)
-        hours = min(window, number(declared, "hoursPerDay")) if declared is not None else window
-        total += (peak - desired) * hours * runs
+        total += (peak - desired) * window_hours(up, downs) * runs
     return total, "scheduled capacity"
 
 
-@pricer("aws:autoscaling/group:Group")
+@pricer("aws:autoscaling/group:Group", usage=AutoScalingGroupUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     template = launch_template(r, ctx)
     instance_type = template.inputs.get("instanceType")
@@ -86,9 +92,9 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
 
 
 def _interaz(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    """Replication traffic between servers in different AZs, when the component declares it."""
-    gb: Optional[Any] = ctx.usage(r).get("interAzGbPerMonth")
+    """Replication traffic between servers in different AZs, when its usage says there is some."""
+    gb = ctx.usage(r, AutoScalingGroupUsage).inter_az_gb_per_month
     if gb is None:
         return []
-    return [ctx.line(r, "Data transfer between AZs (replication)", "GB", number(gb, "interAzGbPerMonth"), None,
+    return [ctx.line(r, "Data transfer between AZs (replication)", "GB", gb, None,
                      ctx.price("data-transfer", "inter-az"), note="metered, no cap: billed out and in")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import pricer
+from ._registry import pricer
 from ._compute import instance_line, volume_lines
 from ..lines import CostLine, NotPriceable, PricingContext
 from ...graph import Resource

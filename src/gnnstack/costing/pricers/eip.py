@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, PricingContext
 from ...graph import Resource
 

@@ -1,6 +1,7 @@
 """EMR clusters: EC2 price plus the EMR fee for the primary and core capacity, with EBS.
 
-Base: the declared hours a day at the target capacity; worst: the whole month at the managed-
+Base: the usage's hours a day (required: nothing in the resources says how long a long-lived
+cluster runs) at the target capacity; worst: the whole month at the managed-
 scaling maximum for core (`maximumCoreCapacityUnits`). Idle auto-termination ends idle clusters
 only, so it does not bound a busy one. Instance fleets and instance groups are both read."""
 
@@ -9,12 +10,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Optional
 
-from . import pricer
+from ._registry import pricer
 from ._compute import instance_line, volume_lines
 from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 SCALING = "aws:emr/managedScalingPolicy:ManagedScalingPolicy"
+CLUSTER = "aws:emr/cluster:Cluster"
+
+
+class EmrClusterUsage(Usage):
+    title = "EMR cluster"
+    hours_per_day: Decimal = usage_field("hours/day", "Hours a day the cluster runs (jobs plus idle time before "
+                                         "auto-termination)", le=24)
 
 
 def scaling_limits(cluster: Resource, ctx: PricingContext) -> Optional[dict[str, Any]]:
@@ -25,11 +34,9 @@ def scaling_limits(cluster: Resource, ctx: PricingContext) -> Optional[dict[str,
     return None
 
 
-def cluster_hours(r: Resource, ctx: PricingContext) -> tuple[Decimal, str]:
-    declared = ctx.usage(r).get("hoursPerDay")
-    if declared is None:
-        return ctx.hours, "no usage declared: base runs all month"
-    return number(declared, "hoursPerDay") * ctx.days, f"{declared} hours a day"
+def cluster_hours(cluster: Resource, ctx: PricingContext) -> tuple[Decimal, str]:
+    hours = ctx.usage(cluster, EmrClusterUsage).hours_per_day
+    return hours * ctx.days, f"{hours.normalize():f} hours a day"
 
 
 def group_lines(ctx: PricingContext, r: Resource, role: str, spec: dict[str, Any], base_count: Decimal,
@@ -51,7 +58,7 @@ def group_lines(ctx: PricingContext, r: Resource, role: str, spec: dict[str, Any
     return lines
 
 
-@pricer("aws:emr/cluster:Cluster")
+@pricer(CLUSTER, usage=EmrClusterUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     hours, note = cluster_hours(r, ctx)
     limits = scaling_limits(r, ctx) or {}

@@ -1,11 +1,11 @@
 """EMR task fleets: EC2 (spot or on-demand) plus the EMR fee. Base: the target capacity for the
-cluster's declared hours; worst: what managed scaling allows beyond primary and core, all month,
+cluster's hours a day (the cluster's usage); worst: what managed scaling allows beyond primary and core, all month,
 at the on-demand price (spot falls back to on-demand on timeout)."""
 
 from __future__ import annotations
 
-from . import pricer
-from .emr_cluster import cluster_hours, group_lines, scaling_limits
+from ._registry import pricer
+from .emr_cluster import CLUSTER, cluster_hours, group_lines, scaling_limits
 from ..lines import CostLine, NotPriceable, PricingContext, number
 from ...graph import Resource
 
@@ -13,9 +13,9 @@ from ...graph import Resource
 @pricer("aws:emr/instanceFleet:InstanceFleet")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     cluster = ctx.graph.names.get(r.parent or "")
-    if cluster is None:
+    if cluster is None or cluster.type != CLUSTER:
         raise NotPriceable("the fleet's cluster is not in the graph")
-    hours, note = cluster_hours(r, ctx)
+    hours, note = cluster_hours(cluster, ctx)  # the fleet runs while its cluster does
     spot = number(r.inputs.get("targetSpotCapacity", 0), "targetSpotCapacity")
     on_demand = number(r.inputs.get("targetOnDemandCapacity", 0), "targetOnDemandCapacity")
     limits = scaling_limits(cluster, ctx)

@@ -1,13 +1,15 @@
-"""Glue jobs: DPU-hours. Base: the declared hours per run; worst: every run hits its timeout
+"""Glue jobs: DPU-hours. Base: the usage's hours per run (default: the timeout); worst: every run hits its timeout
 (with its retries), on the job's fixed capacity, as often as its trigger fires."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Optional
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, number
 from ..schedule import runs_per_month
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 TRIGGER = "aws:glue/trigger:Trigger"
@@ -16,7 +18,13 @@ DPU_PER_WORKER = {"Standard": Decimal(1), "G.025X": Decimal("0.25"), "G.1X": Dec
 DEFAULT_TIMEOUT_MINUTES = 2880  # Glue's own default for Spark jobs
 
 
-@pricer("aws:glue/job:Job")
+class GlueJobUsage(Usage):
+    title = "Glue job"
+    hours_per_run: Optional[Decimal] = usage_field("hours", "Hours each run takes", None, le=48,
+                                                   default_text="the job's timeout")
+
+
+@pricer("aws:glue/job:Job", usage=GlueJobUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     worker = r.inputs.get("workerType")
     if worker:
@@ -31,13 +39,12 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     runs = runs_per_month(str(triggers[0].inputs.get("schedule")), ctx.days)
     timeout_hours = number(r.inputs.get("timeout", DEFAULT_TIMEOUT_MINUTES), "timeout") / 60
     attempts = 1 + number(r.inputs.get("maxRetries", 0), "maxRetries")
-    usage = ctx.usage(r)
+    per_run = ctx.usage(r, GlueJobUsage).hours_per_run
     note = f"{dpus} DPUs x {runs.normalize():f} runs a month"
-    if "hoursPerDay" in usage:
-        per_run = number(usage["hoursPerDay"], "hoursPerDay") / number(usage.get("runsPerDay", 1), "runsPerDay")
+    if per_run is not None:
         hours = min(per_run, timeout_hours)
     else:
-        hours, note = timeout_hours, note + "; no usage declared: base assumes each run hits the timeout"
+        hours, note = timeout_hours, note + "; base: each run hits the timeout (no hours_per_run)"
     flex = r.inputs.get("executionClass") == "FLEX"
     return [ctx.line(r, f"ETL job ({'flex' if flex else 'standard'}, {worker or 'max capacity'})", "DPU-hours",
                      dpus * hours * runs, dpus * timeout_hours * attempts * runs,

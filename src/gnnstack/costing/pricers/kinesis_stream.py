@@ -4,14 +4,25 @@ declared records a day. Worst: every shard at its 1,000 records a second all mon
 from __future__ import annotations
 
 
-from . import pricer
+from ._registry import pricer
+from decimal import Decimal
+from typing import Optional
+
 from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 RECORDS_PER_SHARD_SECOND = 1000
 
 
-@pricer("aws:kinesis/stream:Stream")
+class StreamUsage(Usage):
+    title = "Kinesis stream"
+    records_per_day: Optional[Decimal] = usage_field(
+        "records/day", "Records of 25 KB or less written a day", None, le=10 ** 13,
+        default_text="every shard at 1,000 records a second")
+
+
+@pricer("aws:kinesis/stream:Stream", usage=StreamUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     mode = (r.inputs.get("streamModeDetails") or {}).get("streamMode", "PROVISIONED")
     if mode != "PROVISIONED":
@@ -19,13 +30,12 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if number(r.inputs.get("retentionPeriod", 24), "retentionPeriod") > 24:
         raise NotPriceable("extended retention (over 24 hours) is not priced yet")
     shards = number(r.inputs.get("shardCount"), "shardCount")
-    usage = ctx.usage(r)
-    records = usage.get("recordsPerDay")
+    records = ctx.usage(r, StreamUsage).records_per_day
     worst_units = shards * RECORDS_PER_SHARD_SECOND * 3600 * ctx.hours / 1_000_000
     if records is None:
-        base_units, note = worst_units, "no usage declared: base assumes every shard full"
+        base_units, note = worst_units, "base: every shard full (no records_per_day)"
     else:
-        base_units, note = number(records, "recordsPerDay") * ctx.days / 1_000_000, "records of 25 KB or less"
+        base_units, note = records * ctx.days / 1_000_000, "records of 25 KB or less"
     return [
         ctx.line(r, "Shard hours", "shard-hours", shards * ctx.hours, shards * ctx.hours,
                  ctx.price("kinesis", "shard-hour")),

@@ -1,19 +1,27 @@
-"""Lambda functions: requests and GB-seconds from the component's declared usage
-(`invocationsPerMonth`, `durationMs`). Reserved concurrency caps the worst case of duration;
+"""Lambda functions: requests and GB-seconds from the function's usage (`FunctionUsage`). Reserved concurrency caps the worst case of duration;
 without it, and for requests, the worst case is unbounded."""
 
 from __future__ import annotations
 
 
-from . import pricer
+from ._registry import pricer
+from decimal import Decimal
+
 from ..lines import CostLine, PricingContext, number
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 
-@pricer("aws:lambda/function:Function")
+class FunctionUsage(Usage):
+    title = "Lambda function"
+    invocations_per_month: Decimal = usage_field("requests/month", "Invocations a month", le=10 ** 13)
+    duration_ms: Decimal = usage_field("ms", "Average duration of an invocation", Decimal(1000), le=900_000)
+
+
+@pricer("aws:lambda/function:Function", usage=FunctionUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    invocations = ctx.declared(r, "invocationsPerMonth", "no invocations declared for the function")
-    seconds = number(ctx.usage(r).get("durationMs", 1000), "durationMs") / 1000
+    usage = ctx.usage(r, FunctionUsage)
+    invocations, seconds = usage.invocations_per_month, usage.duration_ms / 1000
     memory_gb = number(r.inputs.get("memorySize", 128), "memorySize") / 1024
     reserved = r.inputs.get("reservedConcurrentExecutions")
     worst_gbs = None

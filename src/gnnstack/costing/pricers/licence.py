@@ -2,16 +2,20 @@
 
 Community and developer editions cost nothing and the line says so. Neither Neo4j nor TigerGraph
 publishes an Enterprise list price, so the Enterprise line is the scenario's
-`licence_usd_per_month`; without it the licence is unpriced."""
+`licence_usd_per_month` (usage: from the stack file or a usage file); without it the licence is
+unpriced."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from . import pricer
+from ._registry import pricer
 from ... import clock
 from ..catalog import Price
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from typing import Optional
+
+from ..lines import CostLine, PricingContext
+from ..usage import NeedsUsage, Usage, usage_field
 from ...graph import Resource
 
 FREE_EDITIONS = {"neo4j": "community", "tigergraph": "developer"}
@@ -19,7 +23,14 @@ PRODUCT = {"gnnstack:database:Neo4jServers": ("neo4j", "Neo4j"),
            "gnnstack:database:TigerGraphCluster": ("tigergraph", "TigerGraph")}
 
 
-@pricer(*PRODUCT)
+class LicenceUsage(Usage):
+    title = "database licence"
+    licence_usd_per_month: Optional[Decimal] = usage_field(
+        "USD/month", "Your quoted Enterprise licence price a month", None, le=10 ** 7,
+        default_text="none (Enterprise has no list price)")
+
+
+@pricer(*PRODUCT, usage=LicenceUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     key, product = PRODUCT[r.type]
     edition = r.inputs.get("edition", "enterprise")
@@ -27,11 +38,12 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if edition == FREE_EDITIONS[key]:
         return [ctx.line(r, f"Licence ({product} {edition})", "months", one, one,
                          ctx.price("licence", f"{key}/{edition}"), note=f"{product} {edition} edition: no licence fee")]
-    amount = r.inputs.get("licenceUsdPerMonth")
+    amount = ctx.usage(r, LicenceUsage).licence_usd_per_month
     if amount is None:
-        raise NotPriceable(f"{product} {edition} has no public list price: set {key}.licence_usd_per_month "
-                           "in the scenario to your quoted price")
-    quoted = Price("licence", f"{key}/{edition}", ctx.region, "month", number(amount, "licenceUsdPerMonth"),
+        raise NeedsUsage(LicenceUsage, "licence_usd_per_month",
+                         f"{product} {edition} has no public list price (or set {key}.licence_usd_per_month "
+                         "in the stack file to your quoted price)")
+    quoted = Price("licence", f"{key}/{edition}", ctx.region, "month", amount,
                    "estimate", clock.now().date(), f"scenario input: {key}.licence_usd_per_month", "scenario")
     return [ctx.line(r, f"Licence ({product} {edition})", "months", one, one, quoted,
                      note="your quoted price (scenario input)")]

@@ -1,17 +1,24 @@
-"""NAT gateways: hours, and data processed (declared usage; metered with no cap)."""
+"""NAT gateways: hours, and data processed (usage; metered with no cap)."""
 
 from __future__ import annotations
 
-from . import pricer
-from ..lines import CostLine, PricingContext, number
+from ._registry import pricer
+from decimal import Decimal
+
+from ..lines import CostLine, PricingContext
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 
-@pricer("aws:ec2/natGateway:NatGateway")
+class NatGatewayUsage(Usage):
+    title = "NAT gateway"
+    gb_per_month: Decimal = usage_field("GB/month", "Data the gateway processes a month", Decimal(0), le=10 ** 9)
+
+
+@pricer("aws:ec2/natGateway:NatGateway", usage=NatGatewayUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     lines = [ctx.line(r, "NAT gateway", "hours", ctx.hours, ctx.hours, ctx.price("vpc", "nat-gateway/hour"))]
-    gb = ctx.usage(r).get("natGbPerMonth")
-    note = "usage estimate; metered, no cap" if gb is not None else "no usage declared: 0 GB in the base case"
-    lines.append(ctx.line(r, "Data processed", "GB", number(gb or 0, "natGbPerMonth"), None,
-                          ctx.price("vpc", "nat-gateway/data"), note=note))
+    gb = ctx.usage(r, NatGatewayUsage).gb_per_month
+    lines.append(ctx.line(r, "Data processed", "GB", gb, None,
+                          ctx.price("vpc", "nat-gateway/data"), note="metered, no cap"))
     return lines

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, number
 from ...graph import Resource
 

@@ -1,6 +1,6 @@
 """S3 buckets: storage by class, following the bucket's lifecycle transitions as data ages.
 
-What the bucket holds is usage its component declares: datasets by prefix, each an initial load
+What the bucket holds is its usage (`BucketUsage`): datasets by prefix, each an initial load
 (as old as the priced day) plus daily growth (spread evenly in age). Data of age `a` sits in the
 class of the last transition with `days <= a` under the first rule whose prefix covers it.
 Worst case: the size after 12 months of growth (storage has no cap; the horizon bounds it)."""
@@ -8,14 +8,30 @@ Worst case: the size after 12 months of growth (storage has no cap; the horizon 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
-from . import pricer
-from ..lines import MONTHS, CostLine, NotPriceable, PricingContext, number
+from ._registry import pricer
+from ..lines import MONTHS, CostLine, PricingContext, number
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 STANDARD = "STANDARD"
+MAX_GB = 10 ** 9  # an exabyte: anything above is a unit mistake
+
+
+class Dataset(Usage):
+    prefix: str = usage_field("", "Key prefix the data lives under (lifecycle rules match it)", "", ge=None)
+    initial_gb: Decimal = usage_field("GB", "GB stored when the priced period starts", le=MAX_GB)
+    growth_gb_per_day: Decimal = usage_field("GB/day", "GB added a day", Decimal(0), le=MAX_GB)
+
+
+class BucketUsage(Usage):
+    title = "S3 bucket"
+    datasets: tuple[Dataset, ...] = usage_field("GB", "What the bucket holds, by prefix", ge=None)
+    priced_at_day: Optional[Decimal] = usage_field(
+        "days", "Age of the data, in days of growth, at the end of the first priced month", None, le=36500,
+        default_text="the end of the priced month")
 
 
 def transitions_for(prefix: str, rules: list[dict[str, Any]]) -> list[tuple[Decimal, str]]:
@@ -42,21 +58,17 @@ def by_class(initial: Decimal, growth: Decimal, day: Decimal,
     return out
 
 
-@pricer("aws:s3/bucket:Bucket")
+@pricer("aws:s3/bucket:Bucket", usage=BucketUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    usage = ctx.usage(r)
-    datasets = usage.get("datasets")
-    if not datasets:
-        raise NotPriceable("no stored data declared for the bucket")
+    usage = ctx.usage(r, BucketUsage)
     rules: list[dict[str, Any]] = []
     for lc in ctx.children(r, LIFECYCLE):
         rules.extend(lc.inputs.get("rules") or [])
-    day0 = number(usage.get("pricedAtDay", ctx.days), "pricedAtDay")
+    day0 = ctx.days if usage.priced_at_day is None else usage.priced_at_day
     per_class: dict[str, list[Decimal]] = {}
-    for ds in datasets:
-        initial = number(ds.get("initialGb"), "initialGb")
-        growth = number(ds.get("growthGbPerDay", 0), "growthGbPerDay")
-        transitions = transitions_for(ds.get("prefix", ""), rules)
+    for ds in usage.datasets:
+        initial, growth = ds.initial_gb, ds.growth_gb_per_day
+        transitions = transitions_for(ds.prefix, rules)
         for m in range(MONTHS):
             for cls, gb in by_class(initial, growth, day0 + m * ctx.days, transitions).items():
                 per_class.setdefault(cls, [Decimal(0)] * MONTHS)[m] += gb

@@ -3,7 +3,7 @@ instances all month."""
 
 from __future__ import annotations
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, number
 from ...graph import Resource
 

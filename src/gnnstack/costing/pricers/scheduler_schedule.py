@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, PricingContext
 from ..schedule import runs_per_month
 from ...graph import Resource

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, PricingContext
 from ...graph import Resource
 

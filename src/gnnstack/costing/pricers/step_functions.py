@@ -2,8 +2,8 @@
 
 The jobs are not Pulumi resources, but the state machine's definition declares them with their
 caps: instance type and count, maximum runtime, managed spot, and for tuning the maximum number
-of training jobs. The schedule in the same component says how often it runs. Base: the hours the
-component declares per run; worst: every job hits its maximum runtime on every run. Spot's worst
+of training jobs. The schedule in the same component says how often it runs. Base: the usage's
+`hours_per_job` (default: the maximum runtime); worst: every job hits its maximum runtime on every run. Spot's worst
 case is the on-demand price."""
 
 from __future__ import annotations
@@ -12,13 +12,21 @@ import json
 from decimal import Decimal
 from typing import Any, Optional
 
-from . import pricer
+from ._registry import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, derived, number
 from ..schedule import runs_per_month
+from ..usage import Usage, usage_field
 from ...graph import Resource
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 TRAINING, TUNING = "sagemaker:createTrainingJob", "sagemaker:createHyperParameterTuningJob"
+
+
+class StateMachineUsage(Usage):
+    title = "Step Functions state machine (SageMaker jobs)"
+    hours_per_job: Optional[Decimal] = usage_field(
+        "hours", "Hours each SageMaker training job it starts runs (for tuning: each of its training jobs)",
+        None, le=28 * 24, default_text="the job's maximum runtime")
 
 
 def _runs(r: Resource, ctx: PricingContext) -> Decimal:
@@ -39,7 +47,7 @@ def _sagemaker_prices(ctx: PricingContext, instance_type: str, spot: bool):
 
 
 def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Decimal, jobs_per_run: Decimal,
-               declared_hours: Optional[Any], what: str) -> list[CostLine]:
+               declared_hours: Optional[Decimal], what: str) -> list[CostLine]:
     config = job.get("ResourceConfig") or {}
     instance_type = config.get("InstanceType")
     if not isinstance(instance_type, str):
@@ -49,9 +57,9 @@ def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Deci
     spot = bool(job.get("EnableManagedSpotTraining"))
     note = f"{runs.normalize():f} runs a month x {jobs_per_run} job(s) x {count} instance(s)"
     if declared_hours is None:
-        hours, note = max_hours, note + "; no usage declared: base assumes the maximum runtime"
+        hours, note = max_hours, note + "; base: every job runs its maximum runtime (no hours_per_job)"
     else:
-        hours = min(number(declared_hours, "declared hours"), max_hours)
+        hours = min(declared_hours, max_hours)
     price, label = _sagemaker_prices(ctx, instance_type, spot)
     on_demand = ctx.price("sagemaker", f"training/{instance_type}")
     per_run = jobs_per_run * count
@@ -67,7 +75,7 @@ def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Deci
     return lines
 
 
-@pricer("aws:sfn/stateMachine:StateMachine")
+@pricer("aws:sfn/stateMachine:StateMachine", usage=StateMachineUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     try:
         definition = json.loads(r.inputs.get("definition") or "")
@@ -76,7 +84,7 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if r.inputs.get("type", "STANDARD") != "STANDARD":
         raise NotPriceable("Express workflows are not priced")
     runs = _runs(r, ctx)
-    usage = ctx.usage(r)
+    usage = ctx.usage(r, StateMachineUsage)
     states = definition.get("States") or {}
     lines: list[CostLine] = []
     for state in states.values():
@@ -85,9 +93,9 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
             limits = (params.get("HyperParameterTuningJobConfig") or {}).get("ResourceLimits") or {}
             jobs = number(limits.get("MaxNumberOfTrainingJobs"), "MaxNumberOfTrainingJobs")
             lines += _job_lines(r, ctx, params.get("TrainingJobDefinition") or {}, runs, jobs,
-                                usage.get("hoursPerJob"), "Tuning training jobs")
+                                usage.hours_per_job, "Tuning training jobs")
         elif TRAINING in resource:
-            lines += _job_lines(r, ctx, params, runs, Decimal(1), usage.get("hoursPerDay"), "Training job")
+            lines += _job_lines(r, ctx, params, runs, Decimal(1), usage.hours_per_job, "Training job")
     # A run enters each state once and ends: one transition per state plus the start.
     transitions = Decimal(len(states) + 1) * runs / 1000
     lines.append(ctx.line(r, "State transitions", "1K transitions", transitions, transitions,

@@ -1,0 +1,194 @@
+"""What each component declares for pricing: usage through the pricers' own models, and the
+stack-file settings a resource's price rests on.
+
+The components build resources; this module says, for the same scenario and the same logical
+names, what those resources will be used for (hours a day, GB stored, I/O). It is computed from
+the stack file each time a stack is priced — by `gnnstack preview`/`check` and by the policy
+pack inside `pulumi preview` alike — and never stored in Pulumi state, so a usage-only change is
+no resource change. It imports no pulumi: pricing a cached graph stays fast.
+
+A value read from the stack file has source `stack` when the file sets it and `default` when
+the scenario model's default applies; either way it is shown with the lines it prices.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Optional
+
+from pydantic import BaseModel
+
+from gnnstack import sizing
+from gnnstack.costing.pricers.autoscaling_group import AutoScalingGroupUsage
+from gnnstack.costing.pricers.emr_cluster import EmrClusterUsage
+from gnnstack.costing.pricers.glue_job import GlueJobUsage
+from gnnstack.costing.pricers.kinesis_stream import StreamUsage
+from gnnstack.costing.pricers.licence import LicenceUsage
+from gnnstack.costing.pricers.nat_gateway import NatGatewayUsage
+from gnnstack.costing.pricers.neptune_cluster import NeptuneClusterUsage
+from gnnstack.costing.pricers.s3_bucket import BucketUsage, Dataset
+from gnnstack.costing.pricers.step_functions import StateMachineUsage
+from gnnstack.costing.usage import DEFAULT, STACK, Assumption, Declared, Usage, UsageSet, shown
+from gnnstack.scenario import Scenario
+
+_UNSET = object()
+
+
+def stack_value(s: Scenario, path: str) -> tuple[Any, str]:
+    """The value at a dotted stack-file path and whether the file sets it (`stack`) or the
+    scenario's default applies (`default`)."""
+    node: Any = s
+    source = STACK
+    for part in path.split("."):
+        if isinstance(node, BaseModel) and part not in node.model_fields_set:
+            source = DEFAULT
+        node = getattr(node, part)
+    return node, source
+
+
+def _config(s: Scenario, *paths: str, resolved: Optional[dict[str, Any]] = None) -> tuple[Assumption, ...]:
+    """Stack-file settings as assumptions; `resolved` gives values the scenario derives (a
+    default that depends on the option or the environment)."""
+    out = []
+    for path in paths:
+        value, source = stack_value(s, path)
+        if resolved and path in resolved:
+            value = resolved[path]
+        out.append(Assumption(path, shown(value), "", source))
+    return tuple(out)
+
+
+class Declarations:
+    """Collects declarations for one stack, checking every field name where it is written."""
+
+    def __init__(self, s: Scenario) -> None:
+        self.s = s
+        self.set = UsageSet()
+
+    def usage(self, resource: str, model: type[Usage], config: tuple[Assumption, ...] = (),
+              **fields: Any) -> None:
+        """Declare `model`'s fields for `resource`. A field is a value computed from the stack
+        file (source `stack`) or `From(path)` (source from the file: set or default)."""
+        unknown = [k for k in fields if k not in model.model_fields]
+        if unknown:
+            raise ValueError(f"{model.__name__} has no usage field {unknown[0]!r} (declared for {resource}); "
+                             f"allowed: {', '.join(model.model_fields)}")
+        values, sources = {}, {}
+        for k, v in fields.items():
+            if isinstance(v, From):
+                v, sources[k] = stack_value(self.s, v.path)
+            elif v is None:
+                continue  # not declared: the field's documented default applies, shown as such
+            else:
+                sources[k] = STACK
+            values[k] = v
+        self.set.declare(Declared(resource, model.model_validate(values), config, sources))
+
+    def config(self, resource: str, *paths: str, resolved: Optional[dict[str, Any]] = None) -> None:
+        """Stack-file settings a resource with no usage is priced from."""
+        self.set.declare(Declared(resource, None, _config(self.s, *paths, resolved=resolved)))
+
+
+class From:
+    """A usage value read from the stack file at `path`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+def declare(s: Scenario, stack: str) -> UsageSet:
+    """Everything the components of `s` (built under the root name `stack`) declare for pricing.
+    Names follow the components: `<stack>-data-bucket`, `<stack>-db-cluster`, ..."""
+    d = Declarations(s)
+    month_value, month_source = stack_value(s, "costing.month_days")
+    d.set.assumptions.append(Assumption("hours_per_month", shown(s.month_hours), "hours",
+                                        month_source if month_value is not None else DEFAULT))
+    _shared(d, s, stack)
+    if s.database_enabled:
+        DATABASES[s.option](d, s, f"{stack}-db")
+    return d.set
+
+
+def _priced_day(s: Scenario) -> Optional[Decimal]:
+    return None if s.costing.storage_after_days is None else Decimal(s.costing.storage_after_days)
+
+
+def _shared(d: Declarations, s: Scenario, stack: str) -> None:
+    d.usage(f"{stack}-data-bucket", BucketUsage,
+            datasets=tuple(Dataset(prefix=ds["prefix"], initial_gb=Decimal(ds["initialGb"]),
+                                   growth_gb_per_day=Decimal(ds["growthGbPerDay"]))
+                           for ds in sizing.bucket_datasets(s)),
+            priced_at_day=_priced_day(s),
+            config=_config(s, "graph.nodes", "graph.edges", "costing.storage_basis"))
+    if s.nat_gateway:
+        d.usage(f"{stack}-net-nat", NatGatewayUsage, gb_per_month=From("costing.nat_gb_per_month"))
+    t = s.training
+    training = _config(s, "workload.training.instance_type", "workload.training.instance_count",
+                       "workload.training.days_per_week", "workload.training.spot",
+                       resolved={"workload.training.instance_type": t.instance_type,
+                                 "workload.training.spot": t.spot})
+    if t.platform == "sagemaker":
+        d.usage(f"{stack}-training-pipeline", StateMachineUsage,
+                hours_per_job=From("workload.training.hours_per_day"), config=training)
+    else:
+        d.config(f"{stack}-training-asg", *(a.name for a in training),
+                 "workload.training.max_runtime_hours",
+                 resolved={"workload.training.instance_type": t.instance_type, "workload.training.spot": t.spot})
+    if s.workload.tuning.enabled:
+        d.usage(f"{stack}-tuning-pipeline", StateMachineUsage, hours_per_job=From("workload.tuning.hours_per_job"),
+                config=_config(s, "workload.tuning.max_training_jobs", "workload.tuning.instance_type",
+                               resolved={"workload.tuning.instance_type": s.tuning_instance_type}))
+    e = s.workload.etl
+    if e.enabled and s.etl_engine == "glue":
+        d.usage(f"{stack}-etl-job", GlueJobUsage, hours_per_run=e.hours_per_day / e.runs_per_day,
+                config=_config(s, "workload.etl.hours_per_day", "workload.etl.runs_per_day",
+                               "workload.etl.workers"))
+    if s.workload.ingestion.mode == "kinesis":
+        d.usage(f"{stack}-ingest-stream", StreamUsage,
+                records_per_day=From("workload.ingestion.records_per_day"),
+                config=_config(s, "workload.ingestion.shards"))
+
+
+def _neptune(d: Declarations, s: Scenario, name: str) -> None:
+    initial_gb, growth_gb = sizing.database_gb(s, "neptune")
+    d.usage(f"{name}-cluster", NeptuneClusterUsage, storage_initial_gb=initial_gb,
+            storage_growth_gb_per_day=growth_gb, priced_at_day=_priced_day(s),
+            io_millions_per_month=From("neptune.io_millions_per_month"))
+    instance = ("neptune.instance_class",)
+    d.config(f"{name}-writer", *instance)
+    for i in range(s.neptune.readers):
+        d.config(f"{name}-reader-{i}", *instance, "neptune.readers")
+    if s.neptune.max_readers > s.neptune.readers:
+        d.config(f"{name}-replicas", *instance, "neptune.max_readers")
+
+
+def _replication_gb(s: Scenario, servers: int) -> Decimal:
+    """GB a month crossing AZs: the day's new data, sent to each other server, billed out and in."""
+    _, daily_gb = sizing.database_gb(s, "neo4j")
+    return (daily_gb * s.month_days * (servers - 1) * 2).quantize(Decimal("0.001"))
+
+
+def _neo4j(d: Declarations, s: Scenario, name: str) -> None:
+    n = s.neo4j
+    d.usage(f"{name}-asg", AutoScalingGroupUsage,
+            inter_az_gb_per_month=_replication_gb(s, n.servers) if n.servers > 1 else None,
+            config=_config(s, "neo4j.instance_type", "neo4j.servers", "neo4j.max_servers"))
+    d.usage(name, LicenceUsage, licence_usd_per_month=From("neo4j.licence_usd_per_month"),
+            config=_config(s, "neo4j.edition"))
+
+
+def _tigergraph(d: Declarations, s: Scenario, name: str) -> None:
+    d.usage(name, LicenceUsage, licence_usd_per_month=From("tigergraph.licence_usd_per_month"),
+            config=_config(s, "tigergraph.edition"))
+    for i in range(s.tigergraph.nodes):
+        d.config(f"{name}-m{i + 1}", "tigergraph.instance_type", "tigergraph.nodes")
+
+
+def _emr(d: Declarations, s: Scenario, name: str) -> None:
+    d.usage(f"{name}-cluster", EmrClusterUsage, hours_per_day=From("emr.hours_per_day"),
+            config=_config(s, "emr.core_instance_type", "emr.core_instances", "emr.max_units"))
+
+
+DATABASES: dict[str, Callable[[Declarations, Scenario, str], None]] = {
+    "neptune-sagemaker": _neptune, "neo4j-ec2": _neo4j, "tigergraph-ec2": _tigergraph, "emr-spark": _emr,
+}
