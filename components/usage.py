@@ -28,7 +28,7 @@ from gnnstack.costing.pricers.nat_gateway import NatGatewayUsage
 from gnnstack.costing.pricers.neptune_cluster import NeptuneClusterUsage
 from gnnstack.costing.pricers.s3_bucket import BucketUsage, Dataset
 from gnnstack.costing.pricers.step_functions import StateMachineUsage
-from gnnstack.costing.usage import DEFAULT, STACK, Assumption, Declared, Usage, UsageSet, shown
+from gnnstack.costing.usage import DEFAULT, STACK, Assumption, Declared, Usage, UsageSet, check_values, shown
 from gnnstack.scenario import Scenario
 
 _UNSET = object()
@@ -82,7 +82,11 @@ class Declarations:
             else:
                 sources[k] = STACK
             values[k] = v
-        self.set.declare(Declared(resource, model.model_validate(values), config, sources))
+        # Each value is checked (type, bounds) where it is written; a required field left out is
+        # not an error here: the resource is priced as "needs usage: FIELD".
+        checked = check_values(model, values)
+        self.set.declare(Declared(resource, model.model_construct(_fields_set=set(checked), **checked), config,
+                                  sources))
 
     def config(self, resource: str, *paths: str, resolved: Optional[dict[str, Any]] = None) -> None:
         """Stack-file settings a resource with no usage is priced from."""
@@ -173,13 +177,20 @@ def _neo4j(d: Declarations, s: Scenario, name: str) -> None:
     d.usage(f"{name}-asg", AutoScalingGroupUsage,
             inter_az_gb_per_month=_replication_gb(s, n.servers) if n.servers > 1 else None,
             config=_config(s, "neo4j.instance_type", "neo4j.servers", "neo4j.max_servers"))
-    d.usage(name, LicenceUsage, licence_usd_per_month=From("neo4j.licence_usd_per_month"),
-            config=_config(s, "neo4j.edition"))
+    _licence(d, s, name, "neo4j")
+
+
+def _licence(d: Declarations, s: Scenario, name: str, product: str) -> None:
+    """Enterprise editions are priced at the quoted licence (usage); free editions read none."""
+    if getattr(s, product).edition == "enterprise":
+        d.usage(name, LicenceUsage, licence_usd_per_month=From(f"{product}.licence_usd_per_month"),
+                config=_config(s, f"{product}.edition"))
+    else:
+        d.config(name, f"{product}.edition")
 
 
 def _tigergraph(d: Declarations, s: Scenario, name: str) -> None:
-    d.usage(name, LicenceUsage, licence_usd_per_month=From("tigergraph.licence_usd_per_month"),
-            config=_config(s, "tigergraph.edition"))
+    _licence(d, s, name, "tigergraph")
     for i in range(s.tigergraph.nodes):
         d.config(f"{name}-m{i + 1}", "tigergraph.instance_type", "tigergraph.nodes")
 

@@ -37,7 +37,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import check, compare, deploy, guardrails, preview, prices, reap
+    from . import check, compare, deploy, guardrails, preview, prices, reap, usage
 
     main.add_command(preview.preview)
     main.add_command(compare.compare)
@@ -48,6 +48,7 @@ def _register() -> None:
     main.add_command(deploy.down)
     main.add_command(deploy.budgets)
     main.add_command(reap.reap)
+    main.add_command(usage.usage)
 
 
 _register()

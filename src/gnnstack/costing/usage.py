@@ -151,6 +151,21 @@ class UsageSet:
         """The model for one resource with every field valued, and the assumptions it rests on.
 
         Raises NeedsUsage when a required field has no value."""
+        values = self.given(name, rtype, model)
+        for k in model.required():
+            if k not in values:
+                raise NeedsUsage(model, k)
+        resolved = model(**{k: v for k, (v, _) in values.items()})
+        out = []
+        for k in model.model_fields:
+            value, source = values.get(k, (getattr(resolved, k), DEFAULT))
+            out.append(Assumption(k, model.default_text(k) if source == DEFAULT and value is None else shown(value),
+                                  model.unit(k), source))
+        return resolved, out
+
+    def given(self, name: str, rtype: str, model: type[Usage]) -> dict[str, tuple[Any, str]]:
+        """(value, source) of each field something sets for one resource: stack file, then the
+        usage file by type, then by name. Fields left out take their defaults."""
         values: dict[str, tuple[Any, str]] = {}
         d = self.declared.get(name)
         if d is not None and d.usage is not None:
@@ -163,16 +178,7 @@ class UsageSet:
             values[k] = (v, USAGE_FILE)
         for k, v in self.by_name.get(name, {}).items():
             values[k] = (v, USAGE_FILE)
-        for k in model.required():
-            if k not in values:
-                raise NeedsUsage(model, k)
-        resolved = model(**{k: v for k, (v, _) in values.items()})
-        out = []
-        for k in model.model_fields:
-            value, source = values.get(k, (getattr(resolved, k), DEFAULT))
-            out.append(Assumption(k, model.default_text(k) if source == DEFAULT and value is None else shown(value),
-                                  model.unit(k), source))
-        return resolved, out
+        return values
 
 
 def check_values(model: type[Usage], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -64,7 +64,9 @@ def load_usage_file(path: str | Path) -> UsageFile:
         if not isinstance(entries, dict):
             raise ConfigError(f"{key}: expected a mapping of names to usage fields", source=str(p))
         for name, fields in entries.items():
-            if not isinstance(fields, dict):
+            if fields is None:  # every field deleted or commented out: nothing set
+                entries[name] = {}
+            elif not isinstance(fields, dict):
                 raise ConfigError(f"{key}.{name}: expected a mapping of usage fields to values, got {fields!r}",
                                   source=str(p))
     try:
