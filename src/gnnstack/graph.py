@@ -71,8 +71,36 @@ class ResourceGraph:
             return list(self.by_type.get(types[0], ()))
         return [r for r in self.resources if r.type in types]
 
+    @cached_property
+    def _components(self) -> dict[str, Optional[Resource]]:
+        """Each resource's nearest component above it, resolved once for the whole graph."""
+        names = self.names
+        out: dict[str, Optional[Resource]] = {}
+        for r in self.resources:
+            chain = []
+            p = names.get(r.parent) if r.parent else None
+            while p is not None and p.custom and p.name not in out:
+                chain.append(p.name)
+                p = names.get(p.parent) if p.parent else None
+            found = out[p.name] if p is not None and p.custom else p
+            for name in chain:
+                out[name] = found
+            out[r.name] = found
+        return out
+
+    @cached_property
+    def by_component(self) -> dict[Optional[str], list[Resource]]:
+        """Resources by the name of their nearest component."""
+        index: dict[Optional[str], list[Resource]] = {}
+        for r in self.resources:
+            c = self._components.get(r.name)
+            index.setdefault(c.name if c is not None else None, []).append(r)
+        return index
+
     def component_of(self, r: Resource) -> Optional[Resource]:
         """The nearest component resource above `r`."""
+        if r.name in self._components:
+            return self._components[r.name]
         names = self.names
         p = names.get(r.parent) if r.parent else None
         while p is not None and p.custom:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
@@ -168,7 +168,8 @@ def estimate(graph: ResourceGraph, book: PriceBook, *, region: Optional[str] = N
             lines = fn(r, ctx)
             if ctx.assumptions:
                 shared = tuple(ctx.assumptions)
-                lines = [replace(line, assumptions=shared + line.assumptions) for line in lines]
+                for line in lines:  # the lines were made just now, by this loop's pricer
+                    object.__setattr__(line, "assumptions", shared + line.assumptions)
             result.lines.extend(lines)
         except NeedsUsage as e:
             result.unpriced.append(Unpriced(r.name, r.type, str(e)))

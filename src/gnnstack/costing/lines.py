@@ -7,7 +7,7 @@ line: the worst case is unbounded and is reported so, never as a number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional, TypeVar
 

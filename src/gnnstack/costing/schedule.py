@@ -7,6 +7,8 @@ and steps (`*/6`) are counted; months and years must be `*`, since one month is 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from decimal import Decimal
 
 from .lines import NotPriceable
@@ -45,8 +47,9 @@ def _value(text: str, names: dict[str, int] | None) -> int:
     return int(text)
 
 
+@lru_cache(maxsize=1024)
 def runs_per_month(expression: str, days: Decimal) -> Decimal:
-    """Expected runs in a month of `days` days."""
+    """Expected runs in a month of `days` days (a pure function of its text: cached)."""
     expr = expression.strip()
     try:
         if expr.startswith("rate(") and expr.endswith(")"):

@@ -141,6 +141,7 @@ class UsageSet:
     version: int = USAGE_VERSION
     # Stack-wide assumptions (the month's length).
     assumptions: list[Assumption] = field(default_factory=list)
+    _resolved: dict[Any, tuple[Usage, list[Assumption]]] = field(default_factory=dict, repr=False)
 
     def declare(self, d: Declared) -> None:
         if d.resource in self.declared:
@@ -150,7 +151,22 @@ class UsageSet:
     def resolve(self, name: str, rtype: str, model: type[Usage]) -> tuple[Usage, list[Assumption]]:
         """The model for one resource with every field valued, and the assumptions it rests on.
 
-        Raises NeedsUsage when a required field has no value."""
+        Raises NeedsUsage when a required field has no value. Resources declared alike (the
+        same values and sources, no usage-file entry of their own) share one resolution."""
+        d = self.declared.get(name)
+        key = None
+        if name not in self.by_name:
+            key = (model, rtype, None if d is None else d.usage,
+                   None if d is None else tuple(sorted(d.sources.items())))
+            hit = self._resolved.get(key)
+            if hit is not None:
+                return hit
+        result = self._resolve(name, rtype, model)
+        if key is not None:
+            self._resolved[key] = result
+        return result
+
+    def _resolve(self, name: str, rtype: str, model: type[Usage]) -> tuple[Usage, list[Assumption]]:
         values = self.given(name, rtype, model)
         for k in model.required():
             if k not in values:

@@ -42,7 +42,8 @@ def launch_template(r: Resource, ctx: PricingContext) -> Resource:
         if found is not None and found.type == LAUNCH_TEMPLATE:
             return found
     component = ctx.component(r)
-    mine = [t for t in ctx.graph.of_type(LAUNCH_TEMPLATE) if ctx.component(t) is component]
+    mine = [t for t in ctx.graph.by_component.get(component.name if component else None, ())
+            if t.type == LAUNCH_TEMPLATE]
     if len(mine) == 1:
         return mine[0]
     raise NotPriceable("cannot tell which launch template the group uses")

@@ -8,6 +8,7 @@ Worst case: the size after 12 months of growth (storage has no cap; the horizon 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Optional
 
 from ._registry import pricer
@@ -58,6 +59,17 @@ def by_class(initial: Decimal, growth: Decimal, day: Decimal,
     return out
 
 
+@lru_cache(maxsize=4096)
+def _months(initial: Decimal, growth: Decimal, day0: Decimal, days: Decimal,
+            transitions: tuple[tuple[Decimal, str], ...]) -> dict[str, tuple[Decimal, ...]]:
+    """GB per class in each of the 12 projected months (buckets declared alike share it)."""
+    out: dict[str, list[Decimal]] = {}
+    for m in range(MONTHS):
+        for cls, gb in by_class(initial, growth, day0 + m * days, list(transitions)).items():
+            out.setdefault(cls, [Decimal(0)] * MONTHS)[m] += gb
+    return {cls: tuple(v) for cls, v in out.items()}
+
+
 @pricer("aws:s3/bucket:Bucket", usage=BucketUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     usage = ctx.usage(r, BucketUsage)
@@ -67,11 +79,11 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     day0 = ctx.days if usage.priced_at_day is None else usage.priced_at_day
     per_class: dict[str, list[Decimal]] = {}
     for ds in usage.datasets:
-        initial, growth = ds.initial_gb, ds.growth_gb_per_day
-        transitions = transitions_for(ds.prefix, rules)
-        for m in range(MONTHS):
-            for cls, gb in by_class(initial, growth, day0 + m * ctx.days, transitions).items():
-                per_class.setdefault(cls, [Decimal(0)] * MONTHS)[m] += gb
+        transitions = tuple(transitions_for(ds.prefix, rules))
+        for cls, months in _months(ds.initial_gb, ds.growth_gb_per_day, day0, ctx.days, transitions).items():
+            totals = per_class.setdefault(cls, [Decimal(0)] * MONTHS)
+            for m, gb in enumerate(months):
+                totals[m] += gb
     lines = []
     for cls, months in sorted(per_class.items(), key=lambda kv: kv[0] != STANDARD):
         lines.append(ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months),

@@ -9,6 +9,7 @@ case is the on-demand price."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -75,12 +76,19 @@ def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Deci
     return lines
 
 
-@pricer("aws:sfn/stateMachine:StateMachine", usage=StateMachineUsage)
-def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+@lru_cache(maxsize=1024)
+def _definition(text: Any) -> dict[str, Any]:
+    """The parsed definition (read only; machines with the same text share it)."""
     try:
-        definition = json.loads(r.inputs.get("definition") or "")
+        return json.loads(text or "")
     except (TypeError, ValueError):
         raise NotPriceable("the state machine definition is not known") from None
+
+
+@pricer("aws:sfn/stateMachine:StateMachine", usage=StateMachineUsage)
+def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    text = r.inputs.get("definition")
+    definition = _definition(text if isinstance(text, str) else None)
     if r.inputs.get("type", "STANDARD") != "STANDARD":
         raise NotPriceable("Express workflows are not priced")
     runs = _runs(r, ctx)
