@@ -305,3 +305,19 @@ def test_usage_fields_lists_every_model():
         assert rtype in out
         for name in model.model_fields:
             assert name in out
+
+
+def test_a_stack_file_field_left_out_that_takes_a_priced_default_is_named(tmp_path):
+    """Leaving out neptune.instance_class prices two db.r6g.8xlarge instances: the lines say so."""
+    from .conftest import base_scenario, make_project
+
+    proj = make_project(tmp_path, base_scenario(option="neptune-sagemaker"))
+    result = CliRunner().invoke(main, ["preview", "demo", "--format", "json"], env={"GNNSTACK_PROJECT": str(proj)})
+    doc = json.loads(result.output)
+    writer = next(x for x in doc["estimate"]["lines"] if x["resource"] == "demo-db-writer")
+    assert {"name": "neptune.instance_class", "value": "db.r6g.8xlarge", "unit": "", "source": "default"} \
+        in writer["assumptions"]
+    assert {"resource": "demo-db-writer", "name": "neptune.instance_class", "value": "db.r6g.8xlarge", "unit": "",
+            "source": "default"} in doc["estimate"]["defaults_used"]
+    table = CliRunner().invoke(main, ["preview", "demo"], env={"GNNSTACK_PROJECT": str(proj)}).output
+    assert "demo-db-writer: neptune.instance_class = db.r6g.8xlarge" in table.split("Defaults used")[1]
