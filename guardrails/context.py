@@ -5,13 +5,14 @@ and the policy pack, which both have the graph, build the same context."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from typing import Any, Iterator, Optional
 
 from gnnstack.costing import Estimate
+from gnnstack.costing.lifetime import Lifetime, until_expiry
 from gnnstack.graph import Resource, ResourceGraph
 
 EXPIRES_TAG = "gnnstack:expires-at"
@@ -41,6 +42,15 @@ def tags_of(r: Resource) -> Optional[dict[str, str]]:
     if isinstance(tags, list):
         return {str(t.get("key")): str(t.get("value")) for t in tags if isinstance(t, dict)}
     return None
+
+
+def parse_expiry(value: str) -> Optional[datetime]:
+    """A `gnnstack:expires-at` tag value (ISO 8601; UTC when it names no zone), or None if malformed."""
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 @dataclass
@@ -75,6 +85,24 @@ class RuleContext:
             if limit is not None:
                 return r, Decimal(str(limit))
         return None
+
+    @cached_property
+    def expires_at(self) -> Optional[datetime]:
+        """When the stack expires, from the `gnnstack:expires-at` tags (the offline preview and the
+        policy pack both see them): the latest valid one, since the stack costs money until its
+        last resource goes; None when no resource carries one (production)."""
+        found = []
+        for r in self.graph.managed():
+            value = (tags_of(r) or {}).get(EXPIRES_TAG)
+            at = parse_expiry(value) if value else None
+            if at is not None:
+                found.append(at)
+        return max(found, default=None)
+
+    @cached_property
+    def lifetime(self) -> Optional[Lifetime]:
+        """The estimate prorated until the expiry (None without one), as the reports show it."""
+        return until_expiry(self.estimate, self.expires_at, self.now)
 
     def managed(self) -> Iterator[Resource]:
         return iter(self.graph.managed())

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 
 from gnnstack import clock
 from gnnstack.costing import Estimate, estimate
-from gnnstack.costing.report import price_book, usd, worst_text
+from gnnstack.costing.report import lifetime_text, price_book, usd, worst_text
 from gnnstack.costing.usage import UsageSet
 from gnnstack.graph import Resource, ResourceGraph
 
@@ -124,8 +124,9 @@ class PackAdapter:
 
     def cost_summary(self, resources: list[Any]) -> str:
         graph, e = self._priced(resources)
+        life = RuleContext(graph, e, clock.now()).lifetime  # the expiry from the tags, as the rules read it
         return (f"gnnstack projected cost for {graph.stack}: base {usd(e.base)} USD a month, worst case "
-                f"{worst_text(e)}; {len(e.unpriced)} unpriced")
+                f"{worst_text(e)}; {len(e.unpriced)} unpriced. {lifetime_text(life)}")
 
 
 def _whole(params: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,9 @@ everything up to the call into `pulumi.automation`, not the deployment."""
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 import os
 import stat
 from types import SimpleNamespace
@@ -144,7 +147,9 @@ def test_up_runs_the_plan_with_the_policy_pack_after_confirmation(monkeypatch, h
     assert declined.exit_code == 0 and "nothing deployed" in declined.output and calls == []
     result = CliRunner().invoke(main, ["up", "experiment", "--local", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "base 1,357.29 USD a month" in result.output and "Guardrails (experiment): passed" in result.output
+    preview = json.loads(CliRunner().invoke(main, ["preview", "experiment", "--format", "json"]).output)
+    base = f"{Decimal(preview['estimate']['monthly']['base']):,}"
+    assert f"base {base} USD a month" in result.output and "Guardrails (experiment): passed" in result.output
     (plan,) = calls
     assert plan.stack == "experiment" and plan.policy_packs == [str(ROOT / "guardrails")]
     assert plan.env["GNNSTACK_LOCAL_ENDPOINT"] == LOCAL_ENDPOINT

@@ -70,6 +70,8 @@ CASES = {
     "worst-case-ceiling": (graph(instance()), graph(asg(max_size=2), Resource(
         "aws:ec2/launchTemplate:LaunchTemplate", "lt", "s", {"instanceType": "p3.8xlarge", "tags": TAGS})),
         {"ceiling_usd": 5000}),
+    # 170 h to the tag (169.5 h from NOW): a t3.large is about 14 USD, a p3.8xlarge about 2,080.
+    "cost-to-expiry": (graph(instance()), graph(instance(itype="p3.8xlarge")), {"max_usd": 1000}),
     "unpriced-resources": (graph(instance()), graph(Resource("aws:redshift/cluster:Cluster", "dw", "s", {})),
                            {"strict": True}),
     "licence-cost": (graph(instance()), graph(Resource("gnnstack:database:TigerGraphCluster", "tg", "s",
@@ -125,6 +127,32 @@ def test_an_unbounded_worst_case_fails_the_ceiling():
     nat = Resource("aws:ec2/natGateway:NatGateway", "nat", "s", {"tags": TAGS})
     found = findings("worst-case-ceiling", graph(nat), ceiling_usd=100000)
     assert found == [("nat", "'Data processed' has no cap, so the worst case is unbounded")]
+
+
+def test_cost_to_expiry_reads_the_tag_prorates_and_skips_stacks_without_a_ttl():
+    g = graph(instance(itype="p3.8xlarge"))
+    ctx = RuleContext(g, estimate(g, PriceBook.load()), NOW)
+    assert ctx.expires_at == datetime(2026, 11, 30, 12, tzinfo=timezone.utc) and ctx.lifetime.hours == 170
+    assert ctx.lifetime.base == ctx.estimate.base * 170 / 730
+    [(resource, message)] = findings("cost-to-expiry", g, max_usd=1000)
+    assert resource == "s" and message.startswith("base cost until it expires (170 h) is 2,0")
+    untagged = {k: v for k, v in TAGS.items() if k != "gnnstack:expires-at"}
+    option = Resource("gnnstack:option:Neo4jEc2", "s", None, {"environment": "production", "region": "us-east-1",
+                                                             "option": "neo4j-ec2"}, custom=False)
+    production = ResourceGraph("s", "neo4j-ec2", [option, instance(itype="p3.8xlarge", tags=untagged)])
+    assert RuleContext(production, estimate(production, PriceBook.load()), NOW).lifetime is None
+    assert findings("cost-to-expiry", production, max_usd=1) == []
+
+
+def test_cost_to_expiry_on_the_worst_case_holds_the_capped_lines_and_names_the_uncapped():
+    nat = Resource("aws:ec2/natGateway:NatGateway", "nat", "s", {"tags": TAGS})
+    assert findings("cost-to-expiry", graph(nat), max_usd=1000, case="worst_case") == []
+    # One p3.8xlarge desired, two at most: about 2,080 USD to expiry in the base case, 4,160 at worst.
+    g = graph(nat, asg(max_size=2), Resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", "s",
+                                             {"instanceType": "p3.8xlarge", "tags": TAGS}))
+    assert findings("cost-to-expiry", g, max_usd=3000, case="base") == []
+    [(_, message)] = findings("cost-to-expiry", g, max_usd=3000, case="worst_case")
+    assert message.startswith("worst-case cost (without 1 line(s) that have no cap) until it expires (170 h) is 4,")
 
 
 # --------------------------------------------------------------------------- config and waivers

@@ -1,9 +1,9 @@
-"""Cost rules: budget, worst-case ceiling, unpriced resources, licence lines."""
+"""Cost rules: budget, worst-case ceiling, cost to expiry, unpriced resources, licence lines."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator, Optional
+from typing import Iterator, Literal, Optional
 
 from pydantic import Field
 
@@ -45,6 +45,32 @@ def worst_case_ceiling(ctx: RuleContext, p: CeilingParams) -> Iterator[Finding]:
     if e.worst_case_bounded > p.ceiling_usd:
         yield Finding(ctx.stack, f"worst-case monthly cost {cents(e.worst_case_bounded):,} USD "
                                  f"exceeds the ceiling of {cents(p.ceiling_usd):,} USD")
+
+
+class ExpiryCostParams(Params):
+    max_usd: Decimal = Field(gt=0, description="Highest acceptable cost from now until the stack expires")
+    case: Literal["base", "worst_case"] = Field(
+        default="base", description="Which figure to hold to it: the base case, or the worst case (with a line "
+                                    "that has no cap, the sum of the capped lines)")
+
+
+@rule("cost-to-expiry", description="The cost until the stack expires (its gnnstack:expires-at tag; the monthly "
+      "estimate prorated by the hours left) stays under a limit; a stack without a TTL passes.",
+      params=ExpiryCostParams, example={"max_usd": 1000, "case": "base"},
+      experiment="advisory", production="disabled")
+def cost_to_expiry(ctx: RuleContext, p: ExpiryCostParams) -> Iterator[Finding]:
+    life = ctx.lifetime
+    if life is None:  # production, or no valid expiry tag (experiment-ttl reports that)
+        return
+    if p.case == "base":
+        cost, what = life.base, "base cost"
+    else:
+        cost, what = life.worst_case_bounded, "worst-case cost"
+        if life.worst_case is None:
+            what += f" (without {life.unbounded} line(s) that have no cap)"
+    if cost > p.max_usd:
+        yield Finding(ctx.stack, f"{what} until it expires ({life.hours} h) is {cents(cost):,} USD, over the "
+                                 f"limit of {cents(p.max_usd):,} USD")
 
 
 class StrictParams(Params):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Iterator
 
 from pydantic import Field
 
-from ..context import EXPIRES_TAG, REQUIRED_TAGS, RuleContext, is_taggable, tags_of
+from ..context import EXPIRES_TAG, REQUIRED_TAGS, RuleContext, is_taggable, parse_expiry, tags_of
 from ..registry import Finding, Params, rule
 
 
@@ -36,14 +36,6 @@ class TtlParams(Params):
     max_hours: int = Field(default=24 * 30, gt=0, description="Longest time-to-live from now")
 
 
-def _parse(value: str) -> datetime | None:
-    try:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
-
-
 @rule("experiment-ttl", description=f"Experiments carry {EXPIRES_TAG} on every taggable resource, no further "
       "out than the maximum.", params=TtlParams, example={"max_hours": 336},
       experiment="mandatory", production="disabled")
@@ -56,7 +48,7 @@ def experiment_ttl(ctx: RuleContext, p: TtlParams) -> Iterator[Finding]:
         if tags is None:
             continue
         value = tags.get(EXPIRES_TAG)
-        at = _parse(value) if value else None
+        at = parse_expiry(value) if value else None
         if at is None:
             yield Finding(r.name, f"no valid {EXPIRES_TAG} tag" + (f" ({value!r})" if value else ""))
         elif at > latest:

@@ -64,6 +64,8 @@ def assess(project: Project, stack: str, option: Optional[str] = None, prices: O
         load_usage_file(usage_file)  # a malformed file fails before any capture
     graph, scenario = capture(project, stack, option)
     book, used = price_book(project.root, scenario.costing.price_overrides, prices)
-    costs = cost_report(graph, book, used, stack_usage(graph, scenario, usage_file, usage_others, project.root))
-    verdict = evaluate(graph, costs.estimate, config, clock.now(), scenario.environment)
+    now = clock.now()
+    costs = cost_report(graph, book, used, stack_usage(graph, scenario, usage_file, usage_others, project.root),
+                        expires_at=scenario.expires_at(now), now=now)
+    verdict = evaluate(graph, costs.estimate, config, now, scenario.environment)
     return Assessment(graph, scenario, costs, verdict)

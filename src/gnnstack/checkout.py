@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from . import __version__
 from .assess import Assessment
-from .costing.report import usd, worst_text
+from .costing.report import lifetime_text, usd, worst_text
 from .errors import ConfigError
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,7 +32,9 @@ class CheckResult:
 def _summary(a: Assessment) -> dict[str, Any]:
     e = a.costs.estimate
     return {"stack": a.graph.stack, "option": a.scenario.option, "environment": a.scenario.environment,
-            "file": None, "monthly": e.summary_json(), "unpriced": len(e.unpriced),
+            "file": None, "monthly": e.summary_json(),
+            "lifetime": a.costs.lifetime.to_json() if a.costs.lifetime is not None else None,
+            "unpriced": len(e.unpriced),
             "guardrails": a.verdict.to_json()}
 
 
@@ -53,6 +55,7 @@ def to_text(r: CheckResult) -> str:
         e = a.costs.estimate
         out.append(f"{a.graph.stack} ({a.scenario.option}, {a.scenario.environment}): base {usd(e.base)} USD a "
                    f"month, worst case {worst_text(e)}")
+        out.append(f"  {lifetime_text(a.costs.lifetime)}")
         out.append(verdict_text(a.verdict))
     out.append("check passed" if r.passed else "check FAILED: mandatory guardrails violated")
     return "\n".join(out) + "\n"

@@ -19,6 +19,11 @@ def usage() -> None:
     The stack file declares usage through the components; a usage file (--usage on preview,
     compare and check) overrides it by logical name or by resource type; what neither sets takes
     the field's documented default. Every value shows up with the lines it prices.
+
+    \b
+    Examples:
+      gnnstack usage fields
+      gnnstack usage template experiment -o usage.yaml
     """
 
 
@@ -74,7 +79,12 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
 
 @usage.command("fields")
 def fields() -> None:
-    """List every usage field each resource type's pricer reads: unit, default, description."""
+    """List every usage field each resource type's pricer reads: unit, default, description.
+
+    \b
+    Example:
+      gnnstack usage fields
+    """
     from gnnstack.costing.pricers import USAGE_MODELS
 
     for rtype, model in sorted(USAGE_MODELS.items()):

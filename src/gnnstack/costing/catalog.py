@@ -5,12 +5,22 @@ and layers on top (negotiated rates, or a document's own assumptions). Every ent
 source, its as-of date and a confidence: verified (read from a primary source), derived (computed
 from a verified price by a stated rule) or estimate (conflicting or second-hand sources).
 A price that is not in the catalog is missing, never zero.
+
+An override entry must name an item the catalog has (in any region): a misspelt item would
+otherwise never be used, silently. Two additions, in override files only:
+
+- a scope: `ebs,gp3/storage@training,...` applies only to what the components of that role
+  (`gnnstack:<role>:<Class>`, here the training components) own; everything else keeps the
+  unscoped price. Only EBS prices are looked up with a scope (`SCOPED_SERVICES`). The seed analysis leaves out
+  the training instances' disks, not the database volumes, and says so this way;
+- a ninth column `status`: `new` marks a price the catalog lacks on purpose (an instance type the
+  catalog does not list, say); without it such an entry is an error.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -18,12 +28,34 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..errors import ConfigError
+from ..errors import ConfigError, closest
 
 COLUMNS = ("service", "item", "region", "unit", "usd", "confidence", "as_of", "source")
+# Override files may add this column; its one value, `new`, marks an item the catalog lacks on purpose.
+STATUS = "status"
+NEW = "new"
 CONFIDENCES = ("verified", "derived", "estimate")
 CATALOG = "catalog"
 ANY_REGION = "*"
+# `item@scope`: an override that applies to one component role only (see the module docstring).
+SCOPE_SEP = "@"
+# Component roles: the middle of the component types (`gnnstack:training:Ec2GpuTraining`).
+SCOPES = ("analytics", "cost", "database", "etl", "ingestion", "network", "option", "storage", "training")
+# The services whose pricers look prices up with a scope (EBS volumes, `pricers/_compute.py`); a
+# scoped override for another service would never be used.
+SCOPED_SERVICES = ("ebs",)
+
+
+def split_scope(item: str) -> tuple[str, Optional[str]]:
+    """`gp3/storage@training` -> ("gp3/storage", "training"); an unscoped item -> (item, None)."""
+    base, sep, scope = item.partition(SCOPE_SEP)
+    return (base, scope) if sep else (item, None)
+
+
+def component_role(component_type: str) -> Optional[str]:
+    """The role of a component type: `gnnstack:training:Ec2GpuTraining` -> "training"."""
+    parts = component_type.split(":")
+    return parts[1] if len(parts) == 3 and parts[0] == "gnnstack" else None
 
 
 @dataclass(frozen=True)
@@ -37,6 +69,8 @@ class Price:
     as_of: date
     source: str
     origin: str = CATALOG  # "catalog", or the override file it came from
+    line: int = field(default=0, compare=False)  # where in its file (0: not read from a file)
+    new: bool = field(default=False, compare=False)  # an override the catalog lacks on purpose
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -65,20 +99,28 @@ def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
         raise ConfigError(f"{path}: no entries; expected a header line: {','.join(COLUMNS)}")
     header_line, header = rows[0]
     found = tuple(c.strip() for c in next(csv.reader([header])))
-    if found != COLUMNS:
-        raise ConfigError(f"{path}, line {header_line}: the header must be exactly: {','.join(COLUMNS)}")
+    columns = COLUMNS
+    if origin != CATALOG and found == COLUMNS + (STATUS,):
+        columns = found
+    elif found != COLUMNS:
+        extra = "" if origin == CATALOG else f" (an override file may add a last column '{STATUS}')"
+        raise ConfigError(f"{path}, line {header_line}: the header must be exactly: {','.join(COLUMNS)}{extra}")
     prices: list[Price] = []
     seen: dict[tuple[str, str, str], int] = {}
     for number, line in rows[1:]:
         cells = next(csv.reader([line]))
         where = f"{path}, line {number}"
-        if len(cells) != len(COLUMNS):
-            raise ConfigError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)}), found {len(cells)}"
+        if len(cells) != len(columns):
+            raise ConfigError(f"{where}: expected {len(columns)} fields ({','.join(columns)}), found {len(cells)}"
                               " (quote a source that contains commas)")
-        row = dict(zip(COLUMNS, (c.strip() for c in cells)))
+        row = dict(zip(columns, (c.strip() for c in cells)))
         for column in COLUMNS:
             if not row[column]:
                 raise ConfigError(f"{where}: field '{column}' is empty; every price needs a {column}")
+        status = row.get(STATUS, "")
+        if status not in ("", NEW):
+            raise ConfigError(f"{where}: field '{STATUS}' is {status!r}; leave it empty or write '{NEW}' "
+                              "for a price the catalog lacks on purpose")
         try:
             usd = Decimal(row["usd"])
         except InvalidOperation:
@@ -92,8 +134,11 @@ def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
             as_of = date.fromisoformat(row["as_of"])
         except ValueError:
             raise ConfigError(f"{where}: field 'as_of' is {row['as_of']!r}; use an ISO date like 2026-11-23") from None
+        if origin == CATALOG and SCOPE_SEP in row["item"]:
+            raise ConfigError(f"{where}: item {row['item']!r}: scoped items ({SCOPE_SEP}role) belong in "
+                              "override files, not in the catalog")
         price = Price(row["service"], row["item"], row["region"], row["unit"], usd, row["confidence"], as_of,
-                      row["source"], origin)
+                      row["source"], origin, number, status == NEW)
         if price.key in seen:
             raise ConfigError(f"{where}: duplicate entry for {'/'.join(price.key)} (first on line {seen[price.key]})")
         seen[price.key] = number
@@ -135,7 +180,38 @@ class PriceBook:
                 raise ConfigError(f"the catalog has two entries for {'/'.join(p.key)}")
             self.catalog[p.key] = p
         self.overrides = {p.key: p for p in overrides}
+        self._check_overrides()
         self._effective = {**self.catalog, **self.overrides}
+
+    def _check_overrides(self) -> None:
+        """Every override names a catalog item (any region), a scope that is a component role,
+        or says `new`: a misspelt item would otherwise be silently unused."""
+        known = {(p.service, p.item) for p in self.catalog.values()}
+        for p in self.overrides.values():
+            where = f"{p.origin}, line {p.line}" if p.line else p.origin
+            item, scope = split_scope(p.item)
+            if scope is not None and scope not in SCOPES:
+                raise ConfigError(f"{where}: {p.service} {p.item}: '{SCOPE_SEP}{scope}' is not a component role; "
+                                  f"use one of {', '.join(SCOPES)}")
+            if scope is not None and p.service not in SCOPED_SERVICES:
+                raise ConfigError(f"{where}: {p.service} {p.item}: a scope ('{SCOPE_SEP}{scope}') applies only to "
+                                  f"{', '.join(SCOPED_SERVICES)} prices, so this override would never be used")
+            if (p.service, item) in known:
+                if p.new:
+                    raise ConfigError(f"{where}: {p.service} {item} is marked '{NEW}' but the catalog has it; "
+                                      f"clear the '{STATUS}' field")
+                continue
+            if p.new:
+                continue
+            services = {s for s, _ in known}
+            if p.service in services:
+                near = [f"{p.service} {i}" for i in closest(item, sorted(i for s, i in known if s == p.service))]
+            else:
+                near = closest(f"{p.service} {item}", sorted(f"{s} {i}" for s, i in known))
+            hint = f" Closest catalog items: {', '.join(near)}." if near else ""
+            raise ConfigError(f"{where}: {p.service} {item} is not a catalog item in any region, so this override "
+                              f"would never be used.{hint} For a price the catalog lacks on purpose, add a last "
+                              f"column '{STATUS}' and write '{NEW}' in it.")
 
     @classmethod
     def load(cls, override_file: Optional[Path | str] = None, origin: Optional[str] = None) -> "PriceBook":
@@ -147,10 +223,18 @@ class PriceBook:
         book.catalog, book.overrides, book._effective = self.catalog, {}, self.catalog
         return book
 
-    def get(self, service: str, item: str, region: str) -> Optional[Price]:
-        """The price in `region`, or a region-independent one (region `*`, e.g. licences)."""
-        found = self._effective.get((service, item, region))
-        return found if found is not None else self._effective.get((service, item, ANY_REGION))
+    def get(self, service: str, item: str, region: str, scope: Optional[str] = None) -> Optional[Price]:
+        """The price in `region`, or a region-independent one (region `*`, e.g. licences). With a
+        `scope` (a component role), an override scoped to it (`item@scope`) comes first."""
+        keys = [(service, item, region), (service, item, ANY_REGION)]
+        if scope:
+            scoped = f"{item}{SCOPE_SEP}{scope}"
+            keys = [(service, scoped, region), (service, scoped, ANY_REGION)] + keys
+        for key in keys:
+            found = self._effective.get(key)
+            if found is not None:
+                return found
+        return None
 
     def __iter__(self) -> Iterator[Price]:
         return iter(sorted(self._effective.values(), key=lambda p: (p.region, p.service, p.item)))
@@ -187,7 +271,7 @@ class Difference:
 def audit(catalog: PriceBook, overrides: Iterable[Price]) -> list[Difference]:
     out = []
     for p in overrides:
-        base = catalog.catalog.get(p.key)
+        base = catalog.catalog.get((p.service, split_scope(p.item)[0], p.region))
         if base is None or base.usd != p.usd:
             out.append(Difference(p, base))
     return out

@@ -165,6 +165,8 @@ class PricingContext:
         if base < 0 or (worst is not None and worst < 0):
             raise NotPriceable(f"negative quantity for {name}")
         c = r if not r.custom else self.graph.component_of(r)  # a component prices its own lines
+        if price.usd == 0 and price.overridden:  # never $0 without a word
+            note = "; ".join(x for x in (note, f"priced at $0 by {price.origin} ({price.item}): {price.source}") if x)
         return CostLine(c.name if c is not None else r.name, r.name, r.type, name, unit, quantity(base),
                         None if worst is None else quantity(worst), price, worst_price or price,
                         None if months is None else tuple(quantity(m) for m in months), note, assumptions)

@@ -5,6 +5,7 @@ Rendering only; the numbers come from `estimate`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
@@ -15,6 +16,7 @@ from ..graph import ResourceGraph
 from ..templating import render
 from .catalog import PriceBook
 from .estimate import Estimate, cents, estimate, money
+from .lifetime import Lifetime, iso, until_expiry
 from .lines import CostLine
 from .usage import UsageSet
 
@@ -28,9 +30,11 @@ class CostReport:
     estimate: Estimate
     overrides: Optional[str] = None  # the override file in use
     at_catalog: Optional[Estimate] = None  # the same graph at catalog prices, when overrides are in use
+    lifetime: Optional[Lifetime] = None  # the cost until the TTL expires; None: no TTL (or not asked)
 
     def to_json(self) -> dict[str, Any]:
         data = self.estimate.to_json()
+        data["lifetime"] = self.lifetime.to_json() if self.lifetime is not None else None
         data["top_cost_drivers"] = [_line_ref(line) for line in self.estimate.top(TOP)]
         data["prices"] = {"catalog": "gnnstack/data/prices", "overrides": self.overrides,
                           "overridden_lines": sum(1 for line in self.estimate.lines if line.price.overridden)}
@@ -51,10 +55,17 @@ def price_book(project_root: Path, declared: Optional[str], override: Optional[s
 
 
 def cost_report(graph: ResourceGraph, book: PriceBook, overrides: Optional[str],
-                usage: Optional[UsageSet] = None) -> CostReport:
+                usage: Optional[UsageSet] = None, *, expires_at: Optional[datetime] = None,
+                now: Optional[datetime] = None) -> CostReport:
+    """`expires_at` (the stack's TTL, with `now`): the report also gives the cost until then."""
     est = estimate(graph, book, usage=usage)
     at_catalog = estimate(graph, book.catalog_only(), usage=usage) if book.overrides else None
-    return CostReport(graph.stack, graph.option, est, overrides, at_catalog)
+    life = None
+    if expires_at is not None:
+        if now is None:
+            raise ValueError("cost_report: expires_at needs now")
+        life = until_expiry(est, expires_at, now)
+    return CostReport(graph.stack, graph.option, est, overrides, at_catalog, life)
 
 
 def _line_ref(line: CostLine) -> dict[str, Any]:
@@ -80,6 +91,20 @@ def worst_text(e: Estimate) -> str:
     if e.worst_case is not None:
         return usd(e.worst_case)
     return f"unbounded ({usd(e.worst_case_bounded)} + {len(e.unbounded)} line(s) with no cap)"
+
+
+def lifetime_worst_text(life: Lifetime) -> str:
+    if life.worst_case is not None:
+        return usd(life.worst_case)
+    return f"unbounded ({usd(life.worst_case_bounded)} + {life.unbounded} line(s) with no cap)"
+
+
+def lifetime_text(life: Optional[Lifetime]) -> str:
+    """One line: the cost until the stack expires, or that it has no TTL."""
+    if life is None:
+        return "Until it expires: no TTL, no lifetime cost (priced by the month only)"
+    when = f"{life.hours} h, {iso(life.expires_at)}" if life.expires_at else f"{life.hours} h"
+    return f"Until it expires ({when}): base {usd(life.base)}; worst case {lifetime_worst_text(life)}"
 
 
 def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
@@ -146,6 +171,7 @@ def cost_table(report: CostReport) -> str:
     out += _table(rows, right={1, 2, 4, 5, 6})
     out.append("")
     out.append(f"  Base {usd(e.base)}; worst case {worst_text(e)}.")
+    out.append(f"  {lifetime_text(report.lifetime)}.")
     if notes:
         out.append("  Assumptions [n] (source: stack file, usage-file, default, catalog):")
         out += [f"    [{n}] {assumption_text(a)}" for a, n in notes.items()]
@@ -173,7 +199,7 @@ def cost_table(report: CostReport) -> str:
 def cost_markdown(report: CostReport, resources: int) -> str:
     return render("reports/estimate.md.j2", r=report, e=report.estimate, usd=usd, qty=qty, worst_text=worst_text,
                   resources=resources, top=report.estimate.top(TOP), notes=footnotes(report.estimate.lines),
-                  assumption_text=assumption_text)
+                  assumption_text=assumption_text, lifetime_text=lifetime_text)
 
 
 # --------------------------------------------------------------------------- compare

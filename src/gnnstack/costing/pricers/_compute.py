@@ -1,16 +1,28 @@
-"""Hourly instance prices and EBS volume lines, shared by the EC2, ASG and EMR pricers."""
+"""Hourly instance prices and EBS volume lines, shared by the EC2, ASG and EMR pricers.
+
+EBS volumes are billed on what is provisioned, whatever it holds: storage per GiB-month for every
+type (the size is in GiB as EC2 reads it, so no conversion), plus provisioned IOPS for io1/io2 and
+IOPS and throughput above the gp3 baseline. What is not priced, and said so on the line: magnetic
+(`standard`) volumes' I/O requests (usage, per million requests), and io2's lower IOPS tiers (IOPS
+above 32,000 are priced at the first tier's rate: an upper bound). A volume with no type is priced
+as gp3 and says so.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any, Optional
 
-from ..catalog import Price
-from ..lines import CostLine, PricingContext, derived, number
+from ..catalog import Price, component_role
+from ..lines import CostLine, MissingPrice, NotPriceable, PricingContext, derived, number
 from ...graph import Resource
 
 GP3_BASE_IOPS = 3000
 GP3_BASE_THROUGHPUT = 125
+# Every EBS volume type; each has an `ebs <type>/storage` price, io1/io2 also `ebs <type>/iops`.
+VOLUME_TYPES = ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")
+PROVISIONED_IOPS = ("io1", "io2")
+IO2_FIRST_TIER_IOPS = 32000
 
 
 def ec2_prices(ctx: PricingContext, instance_type: str, spot: bool) -> tuple[Price, Price, str]:
@@ -38,20 +50,56 @@ def volume_lines(ctx: PricingContext, r: Resource, ebs: dict[str, Any], label: s
                  worst_share: Optional[Decimal], note: str = "") -> list[CostLine]:
     """Lines for one EBS volume spec held for `share` volume-months (count x fraction of the month).
 
-    Accepts launch-template (`volumeSize`), instance (`volumeSize`) and volume (`size`) spellings."""
+    Accepts launch-template (`volumeSize`), instance (`volumeSize`) and volume (`size`) spellings.
+    An unknown volume type makes the resource unpriced, never $0."""
     size = number(ebs.get("volumeSize", ebs.get("size")), f"{label} size")
     kind = ebs.get("volumeType", ebs.get("type")) or "gp3"
-    lines = [ctx.line(r, f"Storage ({kind}, {label})", "GB-months", size * base_share,
-                      None if worst_share is None else size * worst_share, ctx.price("ebs", f"{kind}/storage"),
-                      note=note)]
+    if kind not in VOLUME_TYPES:
+        raise NotPriceable(f"unknown EBS volume type {kind!r} ({label}); EBS types are {', '.join(VOLUME_TYPES)}")
+    notes = [note] if note else []
+    if not ebs.get("volumeType", ebs.get("type")):
+        notes.append("volume type not set: priced as gp3")
+    if kind == "standard":
+        notes.append("magnetic volumes also bill I/O requests, per million: usage, not priced")
+
+    def worst(q: Decimal) -> Optional[Decimal]:
+        return None if worst_share is None else q * worst_share
+
+    storage = _ebs_price(ctx, r, f"{kind}/storage")
+    lines = [ctx.line(r, f"Storage ({kind}, {label})", "GB-months", size * base_share, worst(size), storage,
+                      note="; ".join(notes))]
+    if kind in PROVISIONED_IOPS:
+        if ebs.get("iops") is None:
+            raise NotPriceable(f"the {kind} {label} sets no iops ({kind} volumes must provision IOPS)")
+        iops = number(ebs.get("iops"), f"{label} iops")
+        price = _ebs_price(ctx, r, f"{kind}/iops")
+        iops_notes = []
+        if kind == "io2" and iops > IO2_FIRST_TIER_IOPS:
+            iops_notes.append(f"IOPS above {IO2_FIRST_TIER_IOPS:,} bill at lower io2 tiers; all priced at the "
+                              "first tier's rate (an upper bound)")
+        lines.append(ctx.line(r, f"Provisioned IOPS ({kind}, {label})", "IOPS-months", iops * base_share,
+                              worst(iops), price, note="; ".join(iops_notes)))
     if kind == "gp3":
         iops = number(ebs.get("iops") or GP3_BASE_IOPS, f"{label} iops") - GP3_BASE_IOPS
         if iops > 0:
+            price = _ebs_price(ctx, r, "gp3/iops")
             lines.append(ctx.line(r, f"Provisioned IOPS above 3,000 ({label})", "IOPS-months", iops * base_share,
-                                  None if worst_share is None else iops * worst_share, ctx.price("ebs", "gp3/iops")))
+                                  worst(iops), price))
         mbps = number(ebs.get("throughput") or GP3_BASE_THROUGHPUT, f"{label} throughput") - GP3_BASE_THROUGHPUT
         if mbps > 0:
+            price = _ebs_price(ctx, r, "gp3/throughput")
             lines.append(ctx.line(r, f"Throughput above 125 MB/s ({label})", "MBps-months", mbps * base_share,
-                                  None if worst_share is None else mbps * worst_share,
-                                  ctx.price("ebs", "gp3/throughput")))
+                                  worst(mbps), price))
     return lines
+
+
+def _ebs_price(ctx: PricingContext, r: Resource, item: str) -> Price:
+    """An EBS price for `r`'s volumes: an override scoped to the role of `r`'s component
+    (`ebs gp3/storage@training`) first, then the regional price."""
+    component = ctx.component(r)
+    scope = component_role(component.type) if component is not None else None
+    found = ctx.book.get("ebs", item, ctx.region, scope=scope)
+    if found is None:
+        raise MissingPrice("ebs", item, ctx.region)
+    return found
+

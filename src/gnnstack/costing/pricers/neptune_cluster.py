@@ -1,7 +1,15 @@
-"""Neptune cluster volume: storage as the graph grows, and I/O requests.
+"""Neptune cluster volume: storage as the graph grows, I/O requests, and backup storage.
 
 Standard storage bills every I/O request with no cap, so the I/O worst case is unbounded. Sizes
-and I/O are the cluster's usage (`NeptuneClusterUsage`)."""
+and I/O are the cluster's usage (`NeptuneClusterUsage`).
+
+Backup storage: Neptune's automated backups are continuous and incremental. Backup storage up to
+100 % of the cluster volume is free, and so is all of it with a 1-day retention; beyond that it
+bills per GB-month (`neptune backup`). With `backupRetentionPeriod` N days the backups hold a full
+copy plus the changes of N - 1 days, so the billed part is (N - 1) x the volume x the fraction of
+it that changes a day: `backup_daily_change_fraction` (usage) in the base case; every day
+rewriting the whole volume (fraction 1) after 12 months of growth is the worst case, an upper
+bound. Manual snapshots kept beyond the retention are not priced."""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ._registry import pricer
-from ..lines import MONTHS, CostLine, PricingContext
+from ..lines import MONTHS, CostLine, PricingContext, number
 from ..usage import Usage, usage_field
 from ...graph import Resource
 
@@ -26,6 +34,12 @@ class NeptuneClusterUsage(Usage):
         default_text="the end of the priced month")
     io_millions_per_month: Decimal = usage_field("1M requests/month", "I/O requests a month, in millions "
                                                  "(standard storage bills each one)", le=10 ** 7)
+    # 5 % a day: the common default of backup-sizing rules of thumb (1-10 % a day for databases);
+    # generous for a graph that mostly appends (the stacks' graphs grow about 0.02 % a day) and
+    # is rewritten in bulk only by reloads.
+    backup_daily_change_fraction: Decimal = usage_field(
+        "fraction/day", "Share of the cluster volume that changes a day, which each extra day of backup "
+        "retention keeps (billed beyond the free retention)", Decimal("0.05"), le=1)
 
 
 @pricer("aws:neptune/cluster:Cluster", usage=NeptuneClusterUsage)
@@ -40,4 +54,19 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
         io = usage.io_millions_per_month
         lines.append(ctx.line(r, "I/O requests", "1M requests", io, None, ctx.price("neptune", "io"),
                               note="usage estimate; standard storage bills every I/O, no cap"))
+    lines += _backup(r, ctx, months, usage.backup_daily_change_fraction)
     return lines
+
+
+def _backup(r: Resource, ctx: PricingContext, months: tuple[Decimal, ...], fraction: Decimal) -> list[CostLine]:
+    """Backup storage beyond the free retention (see the module docstring); none for 1 day."""
+    retention = number(r.inputs.get("backupRetentionPeriod", 1), "backupRetentionPeriod")  # AWS default: 1 day
+    extra_days = retention - 1
+    if extra_days <= 0:
+        return []
+    base_months = tuple(extra_days * gb * fraction for gb in months)
+    return [ctx.line(r, "Backup storage (beyond the free retention)", "GB-months", base_months[0],
+                     extra_days * months[-1], ctx.price("neptune", "backup"), months=base_months,
+                     note=f"{retention} days kept: {extra_days} x the volume x the share changed a day "
+                          f"(base {fraction}; worst: all of it, after 12 months of growth); the first day "
+                          "and up to 100% of the volume are free; manual snapshots not priced")]

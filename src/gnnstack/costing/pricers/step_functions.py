@@ -16,7 +16,7 @@ from typing import Any, Optional
 from ._registry import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, derived, number
 from ..schedule import runs_per_month
-from ..usage import Usage, usage_field
+from ..usage import CATALOG, Assumption, Usage, shown, usage_field
 from ...graph import Resource
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -39,12 +39,15 @@ def _runs(r: Resource, ctx: PricingContext) -> Decimal:
 
 
 def _sagemaker_prices(ctx: PricingContext, instance_type: str, spot: bool):
+    """(price, label, catalog assumptions the price rests on)."""
     on_demand = ctx.price("sagemaker", f"training/{instance_type}")
     if not spot:
-        return on_demand, "on-demand"
+        return on_demand, "on-demand", ()
     discount = ctx.price("sagemaker", "managed-spot-discount")
+    # From the price book: the catalog, or an override file (the line's price says which).
+    saving = Assumption("managed spot saving", shown(discount.usd), "fraction of on-demand", CATALOG)
     return derived(on_demand, 1 - discount.usd, f"training-spot/{instance_type}",
-                   f"on-demand x (1 - {discount.usd} typical managed spot saving)", discount), "managed spot"
+                   f"on-demand x (1 - {discount.usd} typical managed spot saving)", discount), "managed spot", (saving,)
 
 
 def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Decimal, jobs_per_run: Decimal,
@@ -61,11 +64,11 @@ def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Deci
         hours, note = max_hours, note + "; base: every job runs its maximum runtime (no hours_per_job)"
     else:
         hours = min(declared_hours, max_hours)
-    price, label = _sagemaker_prices(ctx, instance_type, spot)
+    price, label, assumed = _sagemaker_prices(ctx, instance_type, spot)
     on_demand = ctx.price("sagemaker", f"training/{instance_type}")
     per_run = jobs_per_run * count
     lines = [ctx.line(r, f"{what} ({label}, {instance_type})", "hours", per_run * hours * runs,
-                      per_run * max_hours * runs, price, on_demand, note=note)]
+                      per_run * max_hours * runs, price, on_demand, note=note, assumptions=assumed)]
     volume = config.get("VolumeSizeInGB")
     if volume:
         storage = ctx.price("sagemaker", "storage/general-purpose-ssd")
