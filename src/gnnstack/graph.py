@@ -88,15 +88,6 @@ class ResourceGraph:
             out[r.name] = found
         return out
 
-    @cached_property
-    def by_component(self) -> dict[Optional[str], list[Resource]]:
-        """Resources by the name of their nearest component."""
-        index: dict[Optional[str], list[Resource]] = {}
-        for r in self.resources:
-            c = self._components.get(r.name)
-            index.setdefault(c.name if c is not None else None, []).append(r)
-        return index
-
     def component_of(self, r: Resource) -> Optional[Resource]:
         """The nearest component resource above `r`."""
         if r.name in self._components:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, Optional, TypeVar
 
 from ..graph import Resource, ResourceGraph
@@ -26,9 +27,16 @@ QUANTUM = Decimal("0.000001")
 
 
 def quantity(q: Decimal) -> Decimal:
-    if q == q.to_integral_value():
-        return q.to_integral_value()
+    whole = q.to_integral_value()
+    if q == whole:
+        return whole
     return q.quantize(QUANTUM, rounding=ROUND_HALF_UP).normalize()
+
+
+@lru_cache(maxsize=4096)
+def _months(months: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """A 12-month profile, quantized (resources that grow alike share one)."""
+    return tuple(quantity(m) for m in months)
 
 
 class MissingPrice(Exception):
@@ -43,7 +51,10 @@ class NotPriceable(Exception):
     """The resource's inputs do not say enough to price it (e.g. an unknown instance type)."""
 
 
-@dataclass(frozen=True)
+# Slots, not frozen: a frozen dataclass sets each field through object.__setattr__, six times
+# slower to build, and an estimate builds tens of thousands of lines. Lines are not changed once
+# `estimate` has attached their assumptions.
+@dataclass(slots=True)
 class CostLine:
     component: str
     resource: str
@@ -169,7 +180,7 @@ class PricingContext:
             note = "; ".join(x for x in (note, f"priced at $0 by {price.origin} ({price.item}): {price.source}") if x)
         return CostLine(c.name if c is not None else r.name, r.name, r.type, name, unit, quantity(base),
                         None if worst is None else quantity(worst), price, worst_price or price,
-                        None if months is None else tuple(quantity(m) for m in months), note, assumptions)
+                        None if months is None else _months(months), note, assumptions)
 
 
 def number(value: Any, what: str) -> Decimal:

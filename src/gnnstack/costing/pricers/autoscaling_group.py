@@ -42,11 +42,23 @@ def launch_template(r: Resource, ctx: PricingContext) -> Resource:
         if found is not None and found.type == LAUNCH_TEMPLATE:
             return found
     component = ctx.component(r)
-    mine = [t for t in ctx.graph.by_component.get(component.name if component else None, ())
-            if t.type == LAUNCH_TEMPLATE]
+    mine = [t for t in _within(ctx, component) if t.type == LAUNCH_TEMPLATE]
     if len(mine) == 1:
         return mine[0]
     raise NotPriceable("cannot tell which launch template the group uses")
+
+
+def _within(ctx: PricingContext, component: Optional[Resource]) -> list[Resource]:
+    """The resources a component owns, down to (not into) nested components."""
+    if component is None:
+        return []
+    out, todo = [], list(ctx.graph.children.get(component.name, ()))
+    while todo:
+        r = todo.pop()
+        if r.custom:
+            out.append(r)
+            todo.extend(ctx.graph.children.get(r.name, ()))
+    return out
 
 
 def _base_instance_hours(r: Resource, ctx: PricingContext, desired: Decimal) -> tuple[Decimal, str]:
