@@ -31,7 +31,8 @@ from gnnstack.costing.pricers.step_functions import StateMachineUsage
 from gnnstack.costing.usage import DEFAULT, STACK, Assumption, Declared, Usage, UsageSet, check_values, shown
 from gnnstack.scenario import Scenario
 
-_UNSET = object()
+# What stored sizes are computed from: the graph's scale and how storage is counted.
+GRAPH = ("graph", "costing.storage_basis")
 
 
 def stack_value(s: Scenario, path: str) -> tuple[Any, str]:
@@ -77,6 +78,9 @@ class Declarations:
         for k, v in fields.items():
             if isinstance(v, From):
                 v, sources[k] = stack_value(self.s, v.path)
+            elif isinstance(v, Derived):
+                given = [stack_value(self.s, p)[1] for p in v.paths]
+                v, sources[k] = v.value, (STACK if STACK in given else DEFAULT)
             elif v is None:
                 continue  # not declared: the field's documented default applies, shown as such
             else:
@@ -100,6 +104,14 @@ class From:
         self.path = path
 
 
+class Derived:
+    """A usage value computed from stack-file fields: its source is `stack` when the file sets
+    any of them, `default` when every one is the scenario's default."""
+
+    def __init__(self, value: Any, *paths: str) -> None:
+        self.value, self.paths = value, paths
+
+
 def declare(s: Scenario, stack: str) -> UsageSet:
     """Everything the components of `s` (built under the root name `stack`) declare for pricing.
     Names follow the components: `<stack>-data-bucket`, `<stack>-db-cluster`, ..."""
@@ -119,9 +131,9 @@ def _priced_day(s: Scenario) -> Optional[Decimal]:
 
 def _shared(d: Declarations, s: Scenario, stack: str) -> None:
     d.usage(f"{stack}-data-bucket", BucketUsage,
-            datasets=tuple(Dataset(prefix=ds["prefix"], initial_gb=Decimal(ds["initialGb"]),
-                                   growth_gb_per_day=Decimal(ds["growthGbPerDay"]))
-                           for ds in sizing.bucket_datasets(s)),
+            datasets=Derived(tuple(Dataset(prefix=ds["prefix"], initial_gb=Decimal(ds["initialGb"]),
+                                           growth_gb_per_day=Decimal(ds["growthGbPerDay"]))
+                                   for ds in sizing.bucket_datasets(s)), *GRAPH),
             priced_at_day=_priced_day(s),
             config=_config(s, "graph.nodes", "graph.edges", "costing.storage_basis"))
     if s.nat_gateway:
@@ -144,7 +156,9 @@ def _shared(d: Declarations, s: Scenario, stack: str) -> None:
                                resolved={"workload.tuning.instance_type": s.tuning_instance_type}))
     e = s.workload.etl
     if e.enabled and s.etl_engine == "glue":
-        d.usage(f"{stack}-etl-job", GlueJobUsage, hours_per_run=e.hours_per_day / e.runs_per_day,
+        d.usage(f"{stack}-etl-job", GlueJobUsage,
+                hours_per_run=Derived(e.hours_per_day / e.runs_per_day, "workload.etl.hours_per_day",
+                                      "workload.etl.runs_per_day"),
                 config=_config(s, "workload.etl.hours_per_day", "workload.etl.runs_per_day",
                                "workload.etl.workers"))
     if s.workload.ingestion.mode == "kinesis":
@@ -155,8 +169,8 @@ def _shared(d: Declarations, s: Scenario, stack: str) -> None:
 
 def _neptune(d: Declarations, s: Scenario, name: str) -> None:
     initial_gb, growth_gb = sizing.database_gb(s, "neptune")
-    d.usage(f"{name}-cluster", NeptuneClusterUsage, storage_initial_gb=initial_gb,
-            storage_growth_gb_per_day=growth_gb, priced_at_day=_priced_day(s),
+    d.usage(f"{name}-cluster", NeptuneClusterUsage, storage_initial_gb=Derived(initial_gb, *GRAPH),
+            storage_growth_gb_per_day=Derived(growth_gb, *GRAPH), priced_at_day=_priced_day(s),
             io_millions_per_month=From("neptune.io_millions_per_month"))
     instance = ("neptune.instance_class",)
     d.config(f"{name}-writer", *instance)
@@ -175,7 +189,8 @@ def _replication_gb(s: Scenario, servers: int) -> Decimal:
 def _neo4j(d: Declarations, s: Scenario, name: str) -> None:
     n = s.neo4j
     d.usage(f"{name}-asg", AutoScalingGroupUsage,
-            inter_az_gb_per_month=_replication_gb(s, n.servers) if n.servers > 1 else None,
+            inter_az_gb_per_month=Derived(_replication_gb(s, n.servers), *GRAPH, "neo4j.servers",
+                                          "costing.month_days") if n.servers > 1 else None,
             config=_config(s, "neo4j.instance_type", "neo4j.servers", "neo4j.max_servers"))
     _licence(d, s, name, "neo4j")
 
