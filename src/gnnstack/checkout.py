@@ -29,22 +29,46 @@ class CheckResult:
         return all(a.verdict.passed for a in self.assessments)
 
 
+# The `check --format json` shape `gnnstack diff` reads; raised when a field changes meaning.
+CHECK_SCHEMA = 2
+
+
 def _summary(a: Assessment) -> dict[str, Any]:
     e = a.costs.estimate
     return {"stack": a.graph.stack, "option": a.scenario.option, "environment": a.scenario.environment,
             "file": None, "monthly": e.summary_json(),
             "lifetime": a.costs.lifetime.to_json() if a.costs.lifetime is not None else None,
             "unpriced": len(e.unpriced),
+            "unpriced_resources": [u.to_json() for u in e.unpriced],
+            # What `gnnstack diff` compares: every priced line, by resource and line name.
+            "lines": [_line(line) for line in e.lines],
             "guardrails": a.verdict.to_json()}
 
 
-def to_json(r: CheckResult) -> dict[str, Any]:
+def _line(line) -> dict[str, Any]:
+    worst = line.worst_monthly
+    return {"resource": line.resource, "type": line.resource_type, "component": line.component,
+            "name": line.name, "unit": line.unit, "base_quantity": str(line.base_quantity),
+            "worst_case_quantity": None if line.worst_quantity is None else str(line.worst_quantity),
+            "unit_price": str(line.unit_price), "worst_case_unit_price": str(line.worst_unit_price),
+            "base_monthly": str(line.base_monthly), "worst_case_monthly": None if worst is None else str(worst)}
+
+
+def to_json(r: CheckResult, commit: Optional[str] = None) -> dict[str, Any]:
     stacks = []
     for a in r.assessments:
         s = _summary(a)
         s["file"] = r.stack_files[a.graph.stack]
         stacks.append(s)
-    return {"tool": "gnnstack", "version": __version__, "passed": r.passed, "stacks": stacks}
+    return {"tool": "gnnstack", "version": __version__, "schema": CHECK_SCHEMA, "status": "priced",
+            "commit": commit, "passed": r.passed, "stacks": stacks}
+
+
+def failed_json(reason: str, commit: Optional[str] = None) -> dict[str, Any]:
+    """What `check --format json` records when it cannot price: `gnnstack diff` then says "could
+    not be priced: REASON", never a zero."""
+    return {"tool": "gnnstack", "version": __version__, "schema": CHECK_SCHEMA, "status": "failed",
+            "error": reason, "commit": commit, "passed": False, "stacks": []}
 
 
 def to_text(r: CheckResult) -> str:

@@ -40,6 +40,54 @@ def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardr
       gnnstack check --format github --compare-to base.json
     """
     from gnnstack import checkout
+    from gnnstack.errors import GnnstackError
+
+    try:
+        result, base, commit = _assess_all(stacks, prices, usage, guardrails, compare_to)
+    except GnnstackError as e:
+        if fmt == "json":  # a record of the failure, so a base-versus-PR diff never reads it as zero
+            _write(json.dumps(checkout.failed_json(str(e), _commit(None)), indent=2) + "\n", output)
+        raise
+    if fmt == "json":
+        text = json.dumps(checkout.to_json(result, commit), indent=2) + "\n"
+    elif fmt == "sarif":
+        text = json.dumps(checkout.to_sarif(result), indent=2) + "\n"
+    elif fmt == "junit":
+        text = checkout.to_junit(result)
+    elif fmt == "github":
+        text = checkout.to_github(result, base)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a") as f:
+                f.write(checkout.to_markdown(result, base))
+    else:
+        text = checkout.to_text(result)
+    _write(text, output)
+    if not result.passed and not soft_fail:
+        sys.exit(1)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        with open(output, "w") as f:
+            f.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _commit(root) -> str | None:
+    """The project's git commit, so a report says which code priced it (None outside git)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def _assess_all(stacks, prices, usage, guardrails, compare_to):
+    from gnnstack import checkout
     from gnnstack.assess import assess, guardrail_config
 
     project = find_project()
@@ -54,25 +102,4 @@ def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardr
     assessments = [assess(project, name, None, prices, config=config, usage_file=usage, usage_others=others)
                    for name in names]
     files = {name: os.path.relpath(project.stack_file(name), project.root) for name in names}
-    result = checkout.CheckResult(assessments, files)
-    if fmt == "json":
-        text = json.dumps(checkout.to_json(result), indent=2) + "\n"
-    elif fmt == "sarif":
-        text = json.dumps(checkout.to_sarif(result), indent=2) + "\n"
-    elif fmt == "junit":
-        text = checkout.to_junit(result)
-    elif fmt == "github":
-        text = checkout.to_github(result, base)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a") as f:
-                f.write(checkout.to_markdown(result, base))
-    else:
-        text = checkout.to_text(result)
-    if output:
-        with open(output, "w") as f:
-            f.write(text)
-    else:
-        click.echo(text, nl=False)
-    if not result.passed and not soft_fail:
-        sys.exit(1)
+    return checkout.CheckResult(assessments, files), base, _commit(project.root)
