@@ -37,12 +37,13 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import check, compare, deploy, guardrails, preview, prices, reap, usage
+    from . import check, compare, deploy, diff, guardrails, preview, prices, reap, usage
 
     main.add_command(preview.preview)
     main.add_command(compare.compare)
     main.add_command(prices.prices)
     main.add_command(check.check)
+    main.add_command(diff.diff)
     main.add_command(guardrails.guardrails)
     main.add_command(deploy.up)
     main.add_command(deploy.down)

@@ -1,0 +1,386 @@
+"""Base-versus-PR cost diff: two `gnnstack check --format json` files compared stack by stack,
+resource by resource, line by line.
+
+Each side is priced by its own code and catalog (the PR workflow runs the base branch's own
+gnnstack in its own worktree), so a change to a price, a pricer, a component or a stack file all
+show. A resource is `added`, `removed`, `changed` (its quantities or its lines changed) or
+`price-only` (same lines and quantities, other unit prices: a catalog or price-file change). A
+side that could not be priced (`status: failed`) is said so with its reason, never read as zero.
+Worst cases are `None` when a line has no cap; moving between bounded and unbounded is said in
+words.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ConfigError
+
+ZERO = Decimal(0)
+
+
+# --------------------------------------------------------------------------- the input files
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class LineIn(_Loose):
+    resource: str
+    type: str
+    name: str
+    unit: str
+    base_quantity: Decimal
+    worst_case_quantity: Optional[Decimal]
+    unit_price: Decimal
+    worst_case_unit_price: Decimal
+    base_monthly: Decimal
+    worst_case_monthly: Optional[Decimal]
+
+
+class StackIn(_Loose):
+    stack: str
+    option: str
+    environment: str
+    file: Optional[str] = None
+    monthly: dict[str, Optional[Decimal]]
+    lines: list[LineIn]
+    unpriced_resources: list[dict[str, str]] = []
+    guardrails: dict[str, Any] = {}
+
+
+class CheckFile(_Loose):
+    tool: Literal["gnnstack"]
+    schema_: int = 0
+    status: Literal["priced", "failed"] = "priced"
+    error: Optional[str] = None
+    commit: Optional[str] = None
+    stacks: list[StackIn] = []
+
+
+def load_check(path: str) -> CheckFile:
+    """A `check --format json` file, checked: one message naming the file and the fix otherwise."""
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"cannot read it: {e.strerror}", source=path) from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ConfigError(f"not JSON ({e}); expected the output of `gnnstack check --format json`",
+                          source=path) from None
+    if not isinstance(raw, dict):
+        raise ConfigError("expected the output of `gnnstack check --format json`", source=path)
+    schema = raw.get("schema", 1)
+    if raw.get("status", "priced") == "priced" and schema < 2:
+        raise ConfigError(f"written by a gnnstack whose check JSON (schema {schema}) has no priced lines; "
+                          "price it again with this version", source=path)
+    try:
+        return CheckFile.model_validate({**raw, "schema_": schema})
+    except ValidationError as e:
+        err = e.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise ConfigError(f"{where}: {err['msg']}; expected the output of `gnnstack check --format json`",
+                          source=path) from None
+
+
+# --------------------------------------------------------------------------- the diff
+
+
+@dataclass(frozen=True)
+class Money:
+    """A monthly figure on each side; `None` on a side means unbounded (no cap)."""
+
+    before: Optional[Decimal]
+    after: Optional[Decimal]
+
+    @property
+    def change(self) -> Optional[Decimal]:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+    @property
+    def percent(self) -> Optional[Decimal]:
+        c = self.change
+        if c is None or not self.before:
+            return None
+        return c * 100 / self.before
+
+    def words(self) -> str:
+        """How the figure moved, for worst cases that may be unbounded."""
+        if self.before is None and self.after is None:
+            return "unbounded on both sides"
+        if self.before is None:
+            return f"was unbounded, now bounded at {_usd(self.after)}"
+        if self.after is None:
+            return f"was bounded at {_usd(self.before)}, now unbounded"
+        return _signed(self.change)
+
+    def to_json(self) -> dict[str, Optional[str]]:
+        c, p = self.change, self.percent
+        return {"before": _s(self.before), "after": _s(self.after), "change": _s(c),
+                "percent": None if p is None else str(p.quantize(Decimal("0.01")))}
+
+
+@dataclass
+class ResourceDiff:
+    resource: str
+    type: str
+    status: Literal["added", "removed", "changed", "price-only"]
+    base: Money
+    worst_case: Money
+    lines: list[dict[str, Any]] = field(default_factory=list)  # the lines that differ
+
+    def to_json(self) -> dict[str, Any]:
+        return {"resource": self.resource, "type": self.type, "status": self.status,
+                "base": self.base.to_json(), "worst_case": self.worst_case.to_json(), "lines": self.lines}
+
+
+@dataclass
+class StackDiff:
+    stack: str
+    status: Literal["added", "removed", "compared"]
+    option: str
+    base: Money
+    worst_case: Money
+    resources: list[ResourceDiff] = field(default_factory=list)
+    newly_unpriced: list[dict[str, str]] = field(default_factory=list)
+    no_longer_unpriced: list[dict[str, str]] = field(default_factory=list)
+    head: Optional[StackIn] = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "status": self.status, "option": self.option,
+                "base": self.base.to_json(), "worst_case": self.worst_case.to_json(),
+                "worst_case_change": self.worst_case.words(),
+                "resources": [r.to_json() for r in self.resources],
+                "newly_unpriced": self.newly_unpriced, "no_longer_unpriced": self.no_longer_unpriced}
+
+
+@dataclass
+class CostDiff:
+    base_commit: Optional[str]
+    head_commit: Optional[str]
+    base_error: Optional[str] = None
+    head_error: Optional[str] = None
+    stacks: list[StackDiff] = field(default_factory=list)
+
+    @property
+    def comparable(self) -> bool:
+        return self.base_error is None and self.head_error is None
+
+    @property
+    def total(self) -> Money:
+        return Money(_sum(s.base.before for s in self.stacks), _sum(s.base.after for s in self.stacks))
+
+    @property
+    def total_worst(self) -> Money:
+        return Money(_sum_bounded(s.worst_case.before for s in self.stacks),
+                     _sum_bounded(s.worst_case.after for s in self.stacks))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tool": "gnnstack", "kind": "cost-diff", "currency": "USD",
+                "base": {"commit": self.base_commit, "error": self.base_error},
+                "head": {"commit": self.head_commit, "error": self.head_error},
+                "total": None if not self.comparable else {
+                    "base": self.total.to_json(), "worst_case": self.total_worst.to_json(),
+                    "worst_case_change": self.total_worst.words()},
+                "stacks": [s.to_json() for s in self.stacks]}
+
+
+def diff(base: CheckFile, head: CheckFile) -> CostDiff:
+    out = CostDiff(base.commit, head.commit)
+    if base.status == "failed":
+        out.base_error = base.error or "no reason recorded"
+    if head.status == "failed":
+        out.head_error = head.error or "no reason recorded"
+    if not out.comparable:
+        return out
+    before = {s.stack: s for s in base.stacks}
+    after = {s.stack: s for s in head.stacks}
+    for name in sorted(set(before) | set(after)):
+        b, h = before.get(name), after.get(name)
+        if b is None:
+            out.stacks.append(StackDiff(name, "added", h.option, Money(ZERO, _m(h, "base")),
+                                        Money(ZERO, _m(h, "worst_case")), _resources(None, h), head=h))
+        elif h is None:
+            out.stacks.append(StackDiff(name, "removed", b.option, Money(_m(b, "base"), ZERO),
+                                        Money(_m(b, "worst_case"), ZERO), _resources(b, None)))
+        else:
+            was = {u["resource"]: u for u in b.unpriced_resources}
+            now = {u["resource"]: u for u in h.unpriced_resources}
+            out.stacks.append(StackDiff(
+                name, "compared", h.option if h.option == b.option else f"{b.option} -> {h.option}",
+                Money(_m(b, "base"), _m(h, "base")), Money(_m(b, "worst_case"), _m(h, "worst_case")),
+                _resources(b, h), [now[k] for k in sorted(set(now) - set(was))],
+                [was[k] for k in sorted(set(was) - set(now))], head=h))
+    return out
+
+
+def _m(s: StackIn, key: str) -> Optional[Decimal]:
+    return s.monthly.get(key)
+
+
+def _resources(b: Optional[StackIn], h: Optional[StackIn]) -> list[ResourceDiff]:
+    old = _by_resource(b.lines if b else [])
+    new = _by_resource(h.lines if h else [])
+    out = []
+    for name in sorted(set(old) | set(new)):
+        o, n = old.get(name, {}), new.get(name, {})
+        if o == n:
+            continue
+        rtype = next(iter((n or o).values())).type
+        if not o:
+            status = "added"
+        elif not n:
+            status = "removed"
+        elif set(o) == set(n) and all(_same_quantities(o[k], n[k]) for k in o):
+            status = "price-only"
+        else:
+            status = "changed"
+        changed = [_line_change(o.get(k), n.get(k)) for k in sorted(set(o) | set(n)) if o.get(k) != n.get(k)]
+        out.append(ResourceDiff(name, rtype, status, Money(_total(o), _total(n)),
+                                Money(_total_worst(o), _total_worst(n)), changed))
+    # Largest money moves first, then by name: a stable order for reports and golden files.
+    out.sort(key=lambda r: (-abs(r.base.change or ZERO), r.resource))
+    return out
+
+
+def _by_resource(lines: list[LineIn]) -> dict[str, dict[str, LineIn]]:
+    out: dict[str, dict[str, LineIn]] = {}
+    for line in lines:
+        out.setdefault(line.resource, {})[line.name] = line
+    return out
+
+
+def _same_quantities(a: LineIn, b: LineIn) -> bool:
+    return a.base_quantity == b.base_quantity and a.worst_case_quantity == b.worst_case_quantity
+
+
+def _line_change(a: Optional[LineIn], b: Optional[LineIn]) -> dict[str, Any]:
+    ref = b or a
+    return {"name": ref.name, "unit": ref.unit,
+            "status": "added" if a is None else "removed" if b is None else
+            "price-only" if _same_quantities(a, b) else "changed",
+            "base_quantity": {"before": _q(a and a.base_quantity), "after": _q(b and b.base_quantity)},
+            "unit_price": {"before": _q(a and a.unit_price), "after": _q(b and b.unit_price)},
+            "base": Money(a.base_monthly if a else ZERO, b.base_monthly if b else ZERO).to_json()}
+
+
+def _total(lines: dict[str, LineIn]) -> Decimal:
+    return sum((x.base_monthly for x in lines.values()), ZERO)
+
+
+def _total_worst(lines: dict[str, LineIn]) -> Optional[Decimal]:
+    if any(x.worst_case_monthly is None for x in lines.values()):
+        return None
+    return sum((x.worst_case_monthly for x in lines.values()), ZERO)  # type: ignore[misc]
+
+
+def _sum(values) -> Decimal:
+    return sum((v for v in values if v is not None), ZERO)
+
+
+def _sum_bounded(values) -> Optional[Decimal]:
+    total = ZERO
+    for v in values:
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def _s(value: Optional[Decimal]) -> Optional[str]:
+    """Money in cents."""
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def _q(value: Optional[Decimal]) -> Optional[str]:
+    """A quantity or unit price, as priced."""
+    return None if value is None else str(value)
+
+
+def _usd(value: Optional[Decimal]) -> str:
+    return "unbounded" if value is None else f"{value.quantize(Decimal('0.01')):,}"
+
+
+def _signed(value: Optional[Decimal]) -> str:
+    if value is None:
+        return "n/a"
+    v = value.quantize(Decimal("0.01"))
+    return "±0.00" if v == 0 else f"{v:+,}"
+
+
+def percent_text(m: Money) -> str:
+    p = m.percent
+    if p is None:
+        return "new" if not m.before and m.after else "n/a"
+    p = p.quantize(Decimal("0.1"))
+    return "±0.0%" if p == 0 else f"{p:+}%"
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _sides(d: CostDiff) -> str:
+    return f"base {_short(d.base_commit)} → PR {_short(d.head_commit)}"
+
+
+def _short(commit: Optional[str]) -> str:
+    return commit[:12] if commit else "(commit unknown)"
+
+
+def diff_table(d: CostDiff) -> str:
+    out = [f"Cost change, USD a month ({_sides(d)})"]
+    if d.base_error:
+        out.append(f"  base could not be priced: {d.base_error}")
+    if d.head_error:
+        out.append(f"  PR could not be priced: {d.head_error}")
+    if not d.comparable:
+        return "\n".join(out) + "\n"
+    for s in d.stacks:
+        out.append(f"  {s.stack} ({s.option}) [{s.status}]: base {_usd(s.base.before)} -> {_usd(s.base.after)} "
+                   f"({_signed(s.base.change)}, {percent_text(s.base)}); worst case {s.worst_case.words()}")
+        for r in s.resources:
+            out.append(f"    {r.status:10} {r.resource}: {_signed(r.base.change)}"
+                       + ("" if r.status != "price-only" else " (price change only)"))
+        for u in s.newly_unpriced:
+            out.append(f"    now unpriced {u['resource']}: {u['reason']}")
+        for u in s.no_longer_unpriced:
+            out.append(f"    now priced   {u['resource']}")
+    t = d.total
+    out.append(f"  Total: base {_usd(t.before)} -> {_usd(t.after)} ({_signed(t.change)}, {percent_text(t)}); "
+               f"worst case {d.total_worst.words()}")
+    return "\n".join(out) + "\n"
+
+
+def diff_markdown(d: CostDiff, top: int = 10) -> str:
+    from .templating import render
+
+    return render("reports/diff.md.j2", d=d, usd=_usd, signed=_signed, pct=percent_text, short=_short, top=top)
+
+
+def diff_github(d: CostDiff) -> str:
+    """One notice per stack whose cost moves (workflow commands), then the markdown."""
+    out = []
+    if d.base_error:
+        out.append(f"::warning title=gnnstack diff::base could not be priced: {_escape(d.base_error)}")
+    if d.head_error:
+        out.append(f"::error title=gnnstack diff::PR could not be priced: {_escape(d.head_error)}")
+    for s in d.stacks if d.comparable else []:
+        if s.base.change or s.status != "compared":
+            params = ([f"file={s.head.file}"] if s.head is not None and s.head.file else []) + \
+                [f"title=gnnstack cost {s.stack}"]
+            out.append(f"::notice {','.join(params)}::"
+                       + _escape(f"{s.stack}: base {_usd(s.base.before)} -> {_usd(s.base.after)} USD a month "
+                                 f"({_signed(s.base.change)}, {percent_text(s.base)}); worst case "
+                                 f"{s.worst_case.words()}"))
+    return "\n".join(out) + ("\n" if out else "") + diff_markdown(d)
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
