@@ -89,7 +89,9 @@ def test_github_format_annotates_and_summarises_with_the_cost_change(failing_pro
     assert "## gnnstack check" in result.output and "| over |" in result.output
     changed = data["stacks"][0]["stack"]
     row = next(line for line in result.output.splitlines() if line.startswith(f"| {changed} |"))
-    assert "+" in row.split("|")[4]
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[3] == "1.00" and cells[5].startswith("+")  # base before, change
+    assert "| **Total** |" in result.output
     assert summary.read_text().startswith("## gnnstack check")
 
 

@@ -115,7 +115,8 @@ def test_check_records_a_failed_run_that_diff_reads(tmp_path):
 @pytest.mark.parametrize("content,message", [
     ("{", "not JSON"),
     ('{"tool": "gnnstack", "stacks": [{"stack": "s"}]}', "has no priced lines"),
-    ('{"tool": "other", "schema": 2, "stacks": []}', "tool: Input should be 'gnnstack'"),
+    ('{"tool": "other", "schema": 2, "stacks": []}', 'not the output of `gnnstack check --format json` (no "tool"'),
+    ('{"tool": "gnnstack", "schema": 2, "stacks": [{"stack": "s"}]}', "stacks.0.option: Field required"),
 ])
 def test_a_file_that_is_not_a_check_output_is_one_message_exit_2(tmp_path, content, message):
     bad = tmp_path / "bad.json"

@@ -75,8 +75,9 @@ def load_check(path: str) -> CheckFile:
     except (ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"not JSON ({e}); expected the output of `gnnstack check --format json`",
                           source=path) from None
-    if not isinstance(raw, dict):
-        raise ConfigError("expected the output of `gnnstack check --format json`", source=path)
+    if not isinstance(raw, dict) or raw.get("tool") != "gnnstack":
+        raise ConfigError("not the output of `gnnstack check --format json` (no \"tool\": \"gnnstack\")",
+                          source=path)
     schema = raw.get("schema", 1)
     if raw.get("status", "priced") == "priced" and schema < 2:
         raise ConfigError(f"written by a gnnstack whose check JSON (schema {schema}) has no priced lines; "
@@ -86,7 +87,7 @@ def load_check(path: str) -> CheckFile:
     except ValidationError as e:
         err = e.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise ConfigError(f"{where}: {err['msg']}; expected the output of `gnnstack check --format json`",
+        raise ConfigError(f"not the output of `gnnstack check --format json`: {where}: {err['msg']}",
                           source=path) from None
 
 
