@@ -14,7 +14,7 @@ from typing import Any, Optional
 import yaml
 from pydantic import ValidationError
 
-from gnnstack.errors import ConfigError, did_you_mean
+from gnnstack.errors import ConfigError, did_you_mean, not_utf8
 
 from .registry import ENVIRONMENTS, LEVELS, RULES, Params, Rule
 
@@ -179,9 +179,11 @@ def load_config(path: Optional[Path | str]) -> GuardrailConfig:
         return parse_config({"version": CONFIG_VERSION}, "(defaults)")
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text())
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read guardrail config: {e.strerror}", source=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"the guardrail config is {not_utf8(e)}", source=str(p)) from None
     except yaml.YAMLError as e:
         raise ConfigError(f"not valid YAML: {e}", source=str(p)) from None
     return parse_config(data, str(p))

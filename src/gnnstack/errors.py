@@ -37,3 +37,8 @@ def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     near = closest(word, choices)
     return f" Did you mean {', '.join(repr(c) for c in near)}?" if near else ""
+
+
+def not_utf8(e: UnicodeDecodeError) -> str:
+    """What is wrong with a file the user gave that is not UTF-8: "not UTF-8 text (byte ...)"."""
+    return f"not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); save it as UTF-8"

@@ -11,7 +11,7 @@ from typing import Any, Optional
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ConfigError, did_you_mean
+from .errors import ConfigError, did_you_mean, not_utf8
 from .scenario import OPTIONS, Scenario
 
 SCENARIO_KEY = "gnnstack:scenario"
@@ -30,6 +30,24 @@ class Project:
     def stacks(self) -> list[str]:
         return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in self.stack_dir.glob("Pulumi.*.yaml"))
 
+    def relative(self, path: Path) -> str:
+        """`path` as the user knows it: relative to the project when it is inside it."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def all_stacks(self) -> list[str]:
+        """Every stack (for commands that default to all of them); none at all is an error, not
+        a vacuous pass."""
+        found = self.stacks()
+        if not found:
+            folder = self.relative(self.stack_dir)
+            prefix = "" if folder == "." else f"{folder}/"
+            raise ConfigError(f"no stack files under {prefix or './'} (looked in {self.stack_dir.resolve()}); "
+                              f"create {prefix}Pulumi.<stack>.yaml")
+        return found
+
 
 def find_project(start: Optional[Path] = None) -> Project:
     """The gnnstack Pulumi project: $GNNSTACK_PROJECT, else the nearest Pulumi.yaml upwards."""
@@ -38,16 +56,27 @@ def find_project(start: Optional[Path] = None) -> Project:
     for d in [here, *here.resolve().parents]:
         f = d / "Pulumi.yaml"
         if f.is_file():
-            data = _read_yaml(f)
+            data = _read_yaml(f, "project file")
             return Project(d, str(data.get("name", "gnnstack")), d / str(data.get("stackConfigDir", ".")))
     raise ConfigError(
         f"no Pulumi.yaml found in {here} or above: run gnnstack from the project folder "
         "or set GNNSTACK_PROJECT to it")
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_text(path: Path, what: str) -> str:
+    """A text file the user gave, as UTF-8; a file that is not UTF-8 is one ConfigError naming
+    it (`what`: "stack file", "price file", ...) and where its first bad byte is."""
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"the {what} is {not_utf8(e)}", source=str(path)) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read the {what}: {e.strerror or e}", source=str(path)) from None
+
+
+def _read_yaml(path: Path, what: str = "stack file") -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(read_text(path, what)) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -59,6 +88,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def read_stack_config(project: Project, stack: str) -> dict[str, Any]:
     path = project.stack_file(stack)
+    if path.is_dir():
+        raise ConfigError(f"{project.relative(path)} is a folder, not a stack file")
     if not path.is_file():
         known = project.stacks()
         raise ConfigError(

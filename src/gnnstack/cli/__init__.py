@@ -1,5 +1,5 @@
-"""The `gnnstack` command. Each command group lives in its own module; this one wires them up
-and turns user errors into one message and exit code 2, never a traceback."""
+"""The `gnnstack` command. Each command group lives in its own module; this one wires them up,
+turns user errors into one message and exit code 2, never a traceback, and honours NO_COLOR."""
 
 from __future__ import annotations
 
@@ -10,8 +10,18 @@ import click
 from gnnstack import __version__
 from gnnstack.errors import GnnstackError
 
+from .output import no_color
+
 
 class _Group(click.Group):
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        # NO_COLOR (https://no-color.org): color=False makes every click.echo strip styling, even
+        # on a terminal; subcommands' contexts inherit it. Without it click strips styling only
+        # when the output is not a terminal.
+        if no_color():
+            extra.setdefault("color", False)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

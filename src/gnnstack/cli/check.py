@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 import click
 
 from gnnstack.project import find_project
 
 from .options import format_option, guardrails_option, prices_option, usage_option
+from .output import progress, write_output
 
 
 @click.command()
@@ -18,7 +20,9 @@ from .options import format_option, guardrails_option, prices_option, usage_opti
 @prices_option
 @usage_option
 @guardrails_option
-@format_option("text", "json", "sarif", "junit", "github", default="text")
+@format_option("text", "json", "sarif", "junit", "github", default="text", details={
+    "text": "each stack's cost and guardrail verdicts",
+    "json": "every priced line per stack, or a failure record when the stacks cannot be priced"})
 @click.option("--compare-to", "compare_to", metavar="FILE",
               help="A base `gnnstack check --format json` output (e.g. from the target branch): the github "
                    "summary shows each stack's cost change against it.")
@@ -29,9 +33,10 @@ def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardr
     """Price and guard STACKS (default: every stack under stacks/) for a PR pipeline.
 
     Exit code 0 when no mandatory guardrail fails, 1 when one does (0 with --soft-fail),
-    2 on bad input. Formats: text; json; sarif (SARIF 2.1.0, for code scanning); junit
-    (JUnit XML, one failing case per violation); github (workflow annotations plus a
-    markdown summary for a PR comment, also appended to $GITHUB_STEP_SUMMARY when set).
+    2 on bad input. Formats: text; json (every priced line, the input of `gnnstack diff`);
+    sarif (SARIF 2.1.0, each finding at the stack-file field or component behind it); junit
+    (JUnit XML, one case per stack and rule); github (workflow annotations at file and line,
+    plus a markdown summary for a PR comment, also appended to $GITHUB_STEP_SUMMARY when set).
 
     \b
     Examples:
@@ -58,8 +63,7 @@ def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardr
         text = checkout.to_github(result, base)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            with open(summary, "a") as f:
-                f.write(checkout.to_markdown(result, base))
+            write_output(checkout.to_markdown(result, base), summary, append=True)
     else:
         text = checkout.to_text(result)
     _write(text, output)
@@ -68,11 +72,7 @@ def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardr
 
 
 def _write(text: str, output: str | None) -> None:
-    if output:
-        with open(output, "w") as f:
-            f.write(text)
-    else:
-        click.echo(text, nl=False)
+    write_output(text, output)
 
 
 def _commit(root) -> str | None:
@@ -91,15 +91,27 @@ def _assess_all(stacks, prices, usage, guardrails, compare_to):
     from gnnstack.assess import assess, guardrail_config
 
     project = find_project()
-    names = list(stacks) or project.stacks()
+    names = list(stacks) or project.all_stacks()
     config = guardrail_config(project, guardrails)
     base = checkout.load_base(compare_to)
     others: frozenset[str] = frozenset()
     if usage:  # one usage file may name resources of several stacks
         from gnnstack.capture_cache import capture
 
-        others = frozenset(r.name for name in names for r in capture(project, name)[0].resources)
-    assessments = [assess(project, name, None, prices, config=config, usage_file=usage, usage_others=others)
-                   for name in names]
+        found = set()
+        for i, name in enumerate(names, start=1):
+            with progress(f"check: {name} ({i}/{len(names)}): running the Pulumi program under mocks"):
+                found.update(r.name for r in capture(project, name)[0].resources)
+        others = frozenset(found)
+    assessments = []
+    seconds: dict[str, float] = {}  # each stack's assessment, for JUnit suite times
+    for i, name in enumerate(names, start=1):
+        with progress(f"check: {name} ({i}/{len(names)}): running the Pulumi program under mocks, pricing, "
+                      "guardrails"):
+            start = time.perf_counter()
+            assessments.append(assess(project, name, None, prices, config=config, usage_file=usage,
+                                      usage_others=others))
+            seconds[name] = time.perf_counter() - start
     files = {name: os.path.relpath(project.stack_file(name), project.root) for name in names}
-    return checkout.CheckResult(assessments, files), base, _commit(project.root)
+    return (checkout.CheckResult(assessments, files, root=project.root, seconds=seconds), base,
+            _commit(project.root))

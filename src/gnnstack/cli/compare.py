@@ -11,13 +11,15 @@ from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
 
 from .options import format_option, prices_option, usage_option
+from .output import progress
 
 
 @click.command()
 @click.argument("stack")
 @prices_option
 @usage_option
-@format_option("table", "json", "markdown")
+@format_option("table", "json", "markdown", details={
+    "json": "each option's totals, unpriced resources, biggest lines and next 12 months"})
 def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None:
     """Price all four stack options on STACK's scenario, side by side.
 
@@ -39,12 +41,16 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
     project = find_project()
     if usage:
         load_usage_file(usage)  # a malformed file fails before any capture
-    captured = [capture(project, stack, option) for option in OPTIONS]
+    captured = []
+    for i, option in enumerate(OPTIONS, start=1):
+        with progress(f"{stack}: {option} ({i}/{len(OPTIONS)}): running the Pulumi program under mocks"):
+            captured.append(capture(project, stack, option))
     names = frozenset(r.name for graph, _ in captured for r in graph.resources)
     reports = []
-    for graph, scenario in captured:
-        book, used = price_book(project.root, scenario.costing.price_overrides, prices)
-        reports.append(cost_report(graph, book, used, stack_usage(graph, scenario, usage, names, project.root)))
+    for i, (graph, scenario) in enumerate(captured, start=1):
+        with progress(f"{stack}: {graph.option} ({i}/{len(captured)}): pricing"):
+            book, used = price_book(project.root, scenario.costing.price_overrides, prices)
+            reports.append(cost_report(graph, book, used, stack_usage(graph, scenario, usage, names, project.root)))
     result = Comparison(stack, reports)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), indent=2))

@@ -9,7 +9,8 @@ import click
 
 from gnnstack.project import find_project
 
-from .options import guardrails_option, prices_option
+from .options import format_option, guardrails_option, prices_option
+from .output import progress
 
 backend_option = click.option("--backend", metavar="URL", help="State backend: file://..., s3://bucket/prefix or "
                               "https://api.pulumi.com. Default: local files under ~/.gnnstack/state.")
@@ -62,7 +63,8 @@ def up(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str | 
 
     require_cli("up")
     project = find_project()
-    a = assess(project, stack, None, prices, guardrails)
+    with progress(f"{stack}: running the Pulumi program under mocks, pricing, guardrails"):
+        a = assess(project, stack, None, prices, guardrails)
     e = a.costs.estimate
     click.echo(f"{stack}: {a.scenario.option} in {a.scenario.region}; base {usd(e.base)} USD a month, worst case "
                f"{worst_text(e)}; {len(e.unpriced)} unpriced")
@@ -107,7 +109,8 @@ def down(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str 
         return
     result = run_destroy(plan, _progress, lambda line: None)
     click.echo(f"destroyed: {json.dumps(result['summary'])}")
-    left = leftovers(stack, scenario.region, clock.now())
+    with progress(f"{stack}: looking for anything still tagged gnnstack:stack={stack} in {scenario.region}"):
+        left = leftovers(stack, scenario.region, clock.now())
     if left:
         click.echo(f"{len(left)} resource(s) tagged gnnstack:stack={stack} are still there:", err=True)
         for f in left:
@@ -118,8 +121,7 @@ def down(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str 
 
 @click.command()
 @click.argument("stacks", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people, json for tools.")
+@format_option("table", "json")
 def budgets(stacks: tuple[str, ...], fmt: str) -> None:
     """Each stack's budget: limit, actual and forecast spend, and its cost by tag.
 
@@ -136,9 +138,10 @@ def budgets(stacks: tuple[str, ...], fmt: str) -> None:
     from gnnstack.project import load_stack
 
     project = find_project()
-    names = list(stacks) or project.stacks()
-    region = load_stack(project, names[0])[1].region if names else "us-east-1"
-    rows = stack_budgets(project.name, names, region, clock.now().date())
+    names = list(stacks) or project.all_stacks()
+    region = load_stack(project, names[0])[1].region
+    with progress(f"reading AWS Budgets and Cost Explorer for {len(names)} stack(s)"):
+        rows = stack_budgets(project.name, names, region, clock.now().date())
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in rows], indent=2))
         return

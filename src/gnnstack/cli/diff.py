@@ -7,13 +7,15 @@ import os
 
 import click
 
+from .options import format_option
+from .output import write_output
+
 
 @click.command("diff")
 @click.argument("base", metavar="BASE.json")
 @click.argument("head", metavar="HEAD.json")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "github"]), default="table",
-              show_default=True, help="table for people; json for tools; markdown for a PR comment; github: "
-                                      "workflow notices, with the markdown appended to $GITHUB_STEP_SUMMARY.")
+@format_option("table", "json", "markdown", "github",
+               details={"github": "one notice per stack whose cost moves"})
 def diff(base: str, head: str, fmt: str) -> None:
     """Compare the costs in BASE.json and HEAD.json (both from `gnnstack check --format json`).
 
@@ -40,7 +42,6 @@ def diff(base: str, head: str, fmt: str) -> None:
         click.echo(diff_github(d), nl=False)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            with open(summary, "a", encoding="utf-8") as f:
-                f.write(diff_markdown(d))
+            write_output(diff_markdown(d), summary, append=True)
     else:
         click.echo(diff_table(d), nl=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import click
 
 prices_option = click.option(
@@ -16,9 +18,37 @@ usage_option = click.option(
          "file declares. Write a complete one with `gnnstack usage template STACK`.")
 
 
-def format_option(*choices: str, default: str = "table"):
+# What each format name means, the same in every command that offers it.
+FORMATS = {
+    "table": "for people",
+    "text": "for people",
+    "json": "for tools",
+    "markdown": "a report for PR comments and documents",
+    "sarif": "SARIF 2.1.0, for code scanning",
+    "junit": "JUnit XML, one failing test case per violation",
+    "github": "GitHub workflow commands (annotations), then a summary for the PR, also appended to "
+              "$GITHUB_STEP_SUMMARY",
+}
+
+
+def format_help(choices: tuple[str, ...], details: Optional[dict[str, str]] = None) -> str:
+    """'table: for people; json: for tools ...': exactly the formats offered, each with its
+    meaning and, from `details`, what this command puts in it."""
+    details = details or {}
+    unknown = set(details) - set(choices)
+    if unknown:
+        raise ValueError(f"details for formats not offered: {sorted(unknown)}")
+    return "; ".join(f"{c}: {FORMATS[c]}" + (f", {details[c]}" if c in details else "") for c in choices) + "."
+
+
+def format_option(*choices: str, default: str = "table", details: Optional[dict[str, str]] = None):
+    """--format with `choices` (all names from FORMATS); `details` adds per command what a
+    format holds."""
+    if default not in choices or not set(choices) <= set(FORMATS):
+        raise ValueError(f"format_option{choices}: default {default!r} or a name is not a known format")
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                        help="table for people; json for tools; markdown for PR comments and reports.")
+                        help=format_help(choices, details))
+
 
 guardrails_option = click.option(
     "--guardrails", "guardrails", metavar="FILE",

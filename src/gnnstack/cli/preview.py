@@ -13,6 +13,7 @@ from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
 
 from .options import format_option, guardrails_option, prices_option, usage_option
+from .output import progress
 
 
 @click.command()
@@ -22,7 +23,10 @@ from .options import format_option, guardrails_option, prices_option, usage_opti
 @prices_option
 @usage_option
 @guardrails_option
-@format_option("table", "json", "markdown")
+@format_option("table", "json", "markdown", details={
+    "table": "the resources by component, the cost estimate and the guardrail verdicts",
+    "json": "the resources, the estimate and the guardrail verdicts",
+    "markdown": "the cost estimate"})
 def preview(stack: str, option: str | None, prices: str | None, usage: str | None, guardrails: str | None,
             fmt: str) -> None:
     """Show what STACK would create and cost, without AWS or the Pulumi CLI.
@@ -48,7 +52,8 @@ def preview(stack: str, option: str | None, prices: str | None, usage: str | Non
     from gnnstack.guardrails.report import verdict_text
 
     project = find_project()
-    a = assess(project, stack, option, prices, guardrails, usage_file=usage)
+    with progress(f"{stack}: running the Pulumi program under mocks, pricing, guardrails"):
+        a = assess(project, stack, option, prices, guardrails, usage_file=usage)
     if fmt == "json":
         data = render.preview_json(a.graph, a.scenario)
         data["estimate"] = a.costs.to_json()

@@ -31,7 +31,7 @@ def prices() -> None:
 @click.option("--filter", "text", metavar="TEXT", help="Only entries whose service, item, region or source "
                                                         "contains TEXT (case-insensitive).")
 @prices_option
-@format_option("table", "json")
+@format_option("table", "json", details={"table": "sources shortened", "json": "full sources"})
 def list_prices(text: str | None, prices: str | None, fmt: str) -> None:
     """Show the effective catalog: shipped prices, with an override file on top if given.
 
@@ -53,7 +53,7 @@ def list_prices(text: str | None, prices: str | None, fmt: str) -> None:
         return
     rows = [("region", "service", "item", "usd", "unit", "confidence", "as of", "source")]
     rows += [(p.region, p.service, p.item, str(p.usd), p.unit, p.confidence, p.as_of.isoformat(),
-              (p.source if len(p.source) <= 70 else p.source[:67] + "...")
+              _short(p.source)
               + ("" if not p.overridden else f" [override: {p.origin}]")) for p in entries]
     click.echo("\n".join(_table(rows, right={3})))
     click.echo(f"\n  {len(entries)} price(s); --format json gives full sources.")
@@ -62,7 +62,7 @@ def list_prices(text: str | None, prices: str | None, fmt: str) -> None:
 @prices.command("audit")
 @click.option("--against", "against", required=True, metavar="FILE",
               help="The override file to compare with the catalog.")
-@format_option("table", "json")
+@format_option("table", "json", details={"table": "catalog sources shortened", "json": "full sources"})
 def audit_prices(against: str, fmt: str) -> None:
     """List every price in an override file that differs from the catalog, with both values
     and the catalog's source.
@@ -86,5 +86,12 @@ def audit_prices(against: str, fmt: str) -> None:
         rows.append((d.override.region, d.override.service, d.override.item, f"{d.override.usd} /{d.override.unit}",
                      "not in catalog" if d.catalog is None else f"{d.catalog.usd} ({d.catalog.confidence})",
                      "" if pct is None else f"{pct:+.1f}%",
-                     "" if d.catalog is None else d.catalog.source[:70]))
+                     "" if d.catalog is None else _short(d.catalog.source)))
     click.echo("\n".join(_table(rows, right={5})))
+    if any(d.catalog is not None and _short(d.catalog.source) != d.catalog.source for d in diffs):
+        click.echo("\n  Sources ending in ... are shortened; --format json gives them in full.")
+
+
+def _short(source: str, width: int = 70) -> str:
+    """A source for a table cell: shortened visibly ("..."), never cut silently."""
+    return source if len(source) <= width else source[:width - 3] + "..."

@@ -9,10 +9,12 @@ from typing import Optional
 
 import click
 
+from gnnstack.errors import GnnstackError
 from gnnstack.project import find_project
 
 from .deploy import backend_option
-from .options import guardrails_option
+from .options import format_option, guardrails_option
+from .output import progress
 
 
 def state_exists(backend: str, project: str, stack: str) -> Optional[bool]:
@@ -30,8 +32,7 @@ def state_exists(backend: str, project: str, stack: str) -> Optional[bool]:
 @click.option("--dry-run/--no-dry-run", default=True, show_default=True,
               help="List what would go and change nothing, or delete it.")
 @click.option("--yes", is_flag=True, help="With --no-dry-run: do not ask for confirmation.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people, json for tools.")
+@format_option("table", "json", details={"json": "what a dry run would remove (not with --no-dry-run)"})
 @backend_option
 @guardrails_option
 def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: str | None,
@@ -56,14 +57,19 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
     from gnnstack.project import load_stack
     from gnnstack.reap import caller_account, delete, discover, expired_experiments, group_by_stack
 
+    if fmt == "json" and not dry_run:
+        raise GnnstackError("--format json lists what a dry run would remove; with --no-dry-run the report is "
+                            "the table (drop --format json)")
     project = find_project()
     config = guardrail_config(project, guardrails)
-    stack_regions = sorted({load_stack(project, s)[1].region for s in project.stacks()})
-    search = list(regions) or list(config.reap_regions or stack_regions)
+    search = list(regions) or list(config.reap_regions or ()) or sorted(
+        {load_stack(project, s)[1].region for s in project.all_stacks()})
     allowed = list(config.reap_regions) if config.reap_regions else search
     now = clock.now()
-    account = caller_account()
-    found = expired_experiments(discover(search, now), now, allowed_regions=allowed,
+    with progress(f"looking for expired experiments in {', '.join(search)}"):
+        account = caller_account()
+        discovered = discover(search, now)
+    found = expired_experiments(discovered, now, allowed_regions=allowed,
                                 allowed_accounts=list(config.reap_accounts) if config.reap_accounts else None,
                                 account_id=account)
     groups = group_by_stack(found)

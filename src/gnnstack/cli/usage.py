@@ -11,6 +11,8 @@ import yaml
 from gnnstack.project import find_project
 from gnnstack.scenario import OPTIONS
 
+from .output import progress, write_output
+
 
 @click.group()
 def usage() -> None:
@@ -51,7 +53,8 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
     from gnnstack.templating import render
 
     project = find_project()
-    graph, scenario = capture(project, stack, option)
+    with progress(f"{stack}: running the Pulumi program under mocks"):
+        graph, scenario = capture(project, stack, option)
     u = stack_usage(graph, scenario, usage_file, project_root=project.root)
     entries = []
     for r in sorted((r for r in graph.resources if r.type in USAGE_MODELS), key=lambda r: r.name):
@@ -69,12 +72,10 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
         entries.append({"name": r.name, "type": r.type, "title": model.title, "fields": fields})
     text = render("usage/usage.yaml.j2", stack=stack, option=graph.option, entries=entries,
                   out_name=Path(output).name if output else "usage.yaml")
+    write_output(text, output)
     if output:
-        Path(output).write_text(text)
         click.echo(f"wrote {output}: {sum(len(e['fields']) for e in entries)} fields of {len(entries)} resources",
                    err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 @usage.command("fields")

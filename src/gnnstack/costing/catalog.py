@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..errors import ConfigError, closest
+from ..errors import ConfigError, closest, not_utf8
 
 COLUMNS = ("service", "item", "region", "unit", "usd", "confidence", "as_of", "source")
 # Override files may add this column; its one value, `new`, marks an item the catalog lacks on purpose.
@@ -149,7 +149,10 @@ def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
 def read(path: Path | str, origin: Optional[str] = None) -> list[Price]:
     p = Path(path)
     try:
-        text = p.read_text()
+        # utf-8-sig: a spreadsheet's UTF-8 export starts with a byte-order mark, not part of the header.
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"price file {p} is {not_utf8(e)}") from None
     except OSError as e:
         raise ConfigError(f"cannot read price file {p}: {e.strerror}") from None
     return parse(text, p, origin or str(p))

@@ -107,6 +107,29 @@ def lifetime_text(life: Optional[Lifetime]) -> str:
     return f"Until it expires ({when}): base {usd(life.base)}; worst case {lifetime_worst_text(life)}"
 
 
+def text_width() -> int:
+    """The width to wrap prose to: the terminal's when stdout is one, else 100."""
+    import shutil
+    import sys
+
+    try:
+        terminal = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return max(40, shutil.get_terminal_size((100, 24)).columns) if terminal else 100
+
+
+def wrap(text: str, indent: str = "", hanging: str = "    ", width: Optional[int] = None) -> list[str]:
+    """`text` (plain, no styling) wrapped to `width` (default `text_width()`): the first line
+    starts with `indent`, the others with `indent + hanging`. Words are never cut, nor is a word
+    longer than a line (an ARN, a URL): it gets a line of its own."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width or text_width(), initial_indent=indent,
+                         subsequent_indent=indent + hanging, break_long_words=False, break_on_hyphens=False) \
+        or [indent]
+
+
 def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
     widths = [max(len(click.unstyle(r[i])) for r in rows) for i in range(len(rows[0]))]
     out = []

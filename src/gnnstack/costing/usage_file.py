@@ -24,7 +24,7 @@ from typing import Any, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import ConfigError, closest
+from ..errors import ConfigError, closest, not_utf8
 from ..graph import ResourceGraph
 from .pricers import USAGE_MODELS
 from .usage import USAGE_VERSION, Usage, UsageSet, check_values
@@ -43,7 +43,9 @@ def load_usage_file(path: str | Path) -> UsageFile:
     """Parse and check the file's shape (not yet its names: they depend on the stack)."""
     p = Path(path)
     try:
-        text = p.read_text()
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"the usage file is {not_utf8(e)}", source=str(p)) from None
     except OSError as e:
         raise ConfigError(f"cannot read the usage file: {e.strerror}", source=str(p)) from None
     try:

@@ -1,0 +1,82 @@
+"""What every command shares about its output: writing a report to a file or stdout, colour
+(NO_COLOR), and a progress indicator on stderr for slow steps."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from contextlib import contextmanager
+from typing import IO, Iterator, Optional
+
+import click
+
+from gnnstack.errors import GnnstackError
+
+# Show the indicator only for a step still running after this many seconds: a cached capture
+# or a small pricing run finishes before it and leaves the terminal untouched.
+PROGRESS_DELAY = 1.0
+
+
+def no_color() -> bool:
+    """NO_COLOR set to any non-empty value (https://no-color.org): no styling anywhere."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def write_output(text: str, output: Optional[str], *, append: bool = False) -> None:
+    """`text` to the file `output` (plain: styling is for terminals only), or to stdout.
+
+    A file that cannot be written (missing folder, no permission, a folder) is a GnnstackError:
+    one line naming the file, exit code 2, no traceback."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "a" if append else "w", encoding="utf-8") as f:
+            f.write(click.unstyle(text))
+    except OSError as e:
+        raise GnnstackError(f"cannot write {output}: {e.strerror or e}") from None
+
+
+def is_terminal(stream: IO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stream
+        return False
+
+
+@contextmanager
+def progress(message: str, *, console=None, delay: Optional[float] = None) -> Iterator[None]:
+    """A transient spinner with `message` on stderr while the block runs longer than `delay`
+    seconds (default PROGRESS_DELAY); nothing at all unless stderr is a terminal (never in piped
+    output or a log). It never touches stdout, so a JSON, SARIF or JUnit report there stays
+    clean. `console`: a rich Console to draw on instead (tests)."""
+    delay = PROGRESS_DELAY if delay is None else delay
+    if console is None:
+        if not is_terminal(sys.stderr):
+            yield
+            return
+        from rich.console import Console  # imported only on a terminal: piped runs stay lean
+
+        console = Console(stderr=True)
+    from rich.live import Live
+    from rich.spinner import Spinner
+
+    # redirect_*=False: the live display must never swap sys.stdout/sys.stderr, so nothing a
+    # command prints can end up on the other stream.
+    live = Live(Spinner("dots", text=message), console=console, transient=True, refresh_per_second=10,
+                redirect_stdout=False, redirect_stderr=False)
+    timer = threading.Timer(delay, live.start) if delay > 0 else None
+    if timer is None:
+        live.start()
+    else:
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer is not None:
+            timer.cancel()
+            timer.join()  # a start already under way finishes before the stop below
+        live.stop()
+
