@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Iterable, Mapping, Optional
+from typing import Any, ClassVar, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 STACK, USAGE_FILE, DEFAULT, CATALOG = "stack", "usage-file", "default", "catalog"
 SOURCES = (STACK, USAGE_FILE, DEFAULT, CATALOG)
-# Declarations carry this version; a usage file states the one it was written for.
+# The usage-file format's version; a usage file states the one it was written for.
 USAGE_VERSION = 1
 
 
@@ -132,13 +132,12 @@ class Declared:
 @dataclass
 class UsageSet:
     """Everything known about usage for one priced stack: per resource name (stack file and
-    usage file) and per resource type (usage file). `version` is the contract's version."""
+    usage file) and per resource type (usage file)."""
 
     declared: dict[str, Declared] = field(default_factory=dict)
     by_name: dict[str, dict[str, Any]] = field(default_factory=dict)  # usage file, validated values
     by_type: dict[str, dict[str, Any]] = field(default_factory=dict)  # usage file, validated values
     file: Optional[str] = None
-    version: int = USAGE_VERSION
     # Stack-wide assumptions (the month's length).
     assumptions: list[Assumption] = field(default_factory=list)
     _resolved: dict[Any, tuple[Usage, list[Assumption]]] = field(default_factory=dict, repr=False)
@@ -219,10 +218,6 @@ def _single_field_model(model: type[Usage], name: str) -> type[BaseModel]:
         _SINGLE[key] = create_model(f"{model.__name__}_{name}", __config__=ConfigDict(extra="forbid"),
                                     **{name: (f.annotation, f)})
     return _SINGLE[key]
-
-
-def assumptions_json(items: Iterable[Assumption]) -> list[dict[str, str]]:
-    return [a.to_json() for a in items]
 
 
 __all__ = ["Assumption", "CATALOG", "DEFAULT", "Declared", "NeedsUsage", "SOURCES", "STACK", "USAGE_FILE",
