@@ -86,11 +86,13 @@ def main() -> None:
             found = reap.discover([REGION], NOW)
             times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        selected = reap.expired_experiments(found, NOW, allowed_regions=[REGION], allowed_accounts=None, account_id=None)
+        selected = reap.expired_experiments(found, NOW, allowed_regions=[REGION], allowed_accounts=None,
+                                            account_id=None)
         select_s = time.perf_counter() - t0
         print(f"discover  median {statistics.median(times):.2f} s over {args.runs} runs "
               f"(min {min(times):.2f}, max {max(times):.2f}); found {len(found)}")
-        print(f"select    {select_s * 1000:.1f} ms; {len(selected)} expired in {len(reap.group_by_stack(selected))} stacks")
+        print(f"select    {select_s * 1000:.1f} ms; {len(selected)} expired in "
+              f"{len(reap.group_by_stack(selected))} stacks")
     finally:
         server.stop()
 

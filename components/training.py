@@ -172,7 +172,8 @@ class SageMakerTuning(_ScheduledStateMachine):
         super().__init__("gnnstack:training:SageMakerTuning", name, {
             "instanceType": instance_type, "parallelJobs": u.parallel_jobs,
             "maxTrainingJobs": u.max_training_jobs,
-            "jobsPerWeek": u.jobs_per_week, "jobsPerMonth": u.jobs_per_month, "maxRuntimeHours": str(u.max_runtime_hours), "spot": spot,
+            "jobsPerWeek": u.jobs_per_week, "jobsPerMonth": u.jobs_per_month,
+            "maxRuntimeHours": str(u.max_runtime_hours), "spot": spot,
         }, opts)
         max_run = seconds(u.max_runtime_hours)
         max_wait = 2 * max_run if spot else None

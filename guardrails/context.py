@@ -5,12 +5,13 @@ and the policy pack, which both have the graph, build the same context."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
 from typing import Any, Iterator, Optional
 
+from gnnstack.clock import parse_expiry  # noqa: F401  (the one parser; the rules import it from here)
 from gnnstack.costing import Estimate
 from gnnstack.costing.lifetime import Lifetime, until_expiry
 from gnnstack.graph import Resource, ResourceGraph
@@ -42,15 +43,6 @@ def tags_of(r: Resource) -> Optional[dict[str, str]]:
     if isinstance(tags, list):
         return {str(t.get("key")): str(t.get("value")) for t in tags if isinstance(t, dict)}
     return None
-
-
-def parse_expiry(value: str) -> Optional[datetime]:
-    """A `gnnstack:expires-at` tag value (ISO 8601; UTC when it names no zone), or None if malformed."""
-    try:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 @dataclass

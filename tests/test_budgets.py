@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
 from click.testing import CliRunner
 
 from gnnstack.cli import main
 
 
+@pytest.mark.slow  # moto's server
 def test_budgets_shows_each_stacks_limit_and_says_what_is_missing(moto_server):
     client = boto3.client("budgets", region_name="us-east-1")
     account = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Account"]

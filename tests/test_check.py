@@ -37,6 +37,7 @@ def failing_project(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # prices and guards every shipped stack
 def test_check_passes_on_the_shipped_stacks():
     result = invoke("check", "--format", "json")
     assert result.exit_code == 0, result.output

@@ -207,6 +207,7 @@ def test_negative_usage_is_refused_with_the_field_named(tmp_path, monkeypatch):
     assert "costing.nat_gb_per_month" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.slow  # two previews, each in a fresh interpreter
 def test_a_repeated_preview_comes_from_the_cache_without_loading_pulumi(tmp_path):
     import os
     import subprocess

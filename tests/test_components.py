@@ -32,7 +32,8 @@ EXPECTED = {
     "tigergraph-ec2": {"aws:ec2/instance:Instance", "aws:secretsmanager/secret:Secret",
                        "aws:autoscaling/group:Group", "aws:glue/job:Job"},
     "emr-spark": {"aws:emr/cluster:Cluster", "aws:emr/instanceFleet:InstanceFleet",
-                  "aws:emr/managedScalingPolicy:ManagedScalingPolicy", "aws:emr/securityConfiguration:SecurityConfiguration"},
+                  "aws:emr/managedScalingPolicy:ManagedScalingPolicy",
+                  "aws:emr/securityConfiguration:SecurityConfiguration"},
 }
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-import os
 import stat
 from types import SimpleNamespace
 
@@ -104,6 +103,7 @@ def test_progress_lines_come_from_engine_events():
     assert describe_event(quiet) is None
 
 
+@pytest.mark.slow  # moto's server
 def test_after_a_destroy_leftovers_are_found_by_the_stack_tag(moto_server):
     import boto3
 

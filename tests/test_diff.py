@@ -58,7 +58,8 @@ def test_added_removed_changed_and_price_only_resources(tmp_path):
     base = check_file(tmp_path, "base", [stack("s", [line("a", "Instance", "10", "1"), line("b", "Instance", "5", "2"),
                                                       line("gone", "Instance", "1", "3")]),
                                          stack("old", [line("x", "Instance", "1", "1")])])
-    head = check_file(tmp_path, "head", [stack("s", [line("a", "Instance", "10", "1.5"), line("b", "Instance", "6", "2"),
+    head = check_file(tmp_path, "head", [stack("s", [line("a", "Instance", "10", "1.5"),
+                                                      line("b", "Instance", "6", "2"),
                                                       line("new", "Instance", "2", "4")]),
                                          stack("fresh", [line("y", "Instance", "3", "1")])])
     doc = json.loads(run("diff", str(base), str(head), "--format", "json").output)
@@ -191,11 +192,13 @@ def catalog(item: str) -> Decimal:
     raise KeyError(item)
 
 
+@pytest.mark.slow  # prices a base and three PR commits, each in its own checkout
 def test_each_kind_of_pr_change_shows_with_its_sign_and_amount(repo, tmp_path):
     base_commit = git(repo, "rev-parse", "main")
     # (a) a catalog price: Neptune db.r6g.xlarge 0.626 -> 0.700 an hour.
     a = pr_commit(repo, "price", "src/gnnstack/data/prices/us-east-1.csv",
-                  "neptune,instance/db.r6g.xlarge,us-east-1,hour,0.626,", "neptune,instance/db.r6g.xlarge,us-east-1,hour,0.700,")
+                  "neptune,instance/db.r6g.xlarge,us-east-1,hour,0.626,",
+                  "neptune,instance/db.r6g.xlarge,us-east-1,hour,0.700,")
     # (b) a component: the tuning jobs' instance type fixed in code to ml.p3.8xlarge.
     b = pr_commit(repo, "component", "components/training.py",
                   "instance_type = ctx.s.tuning_instance_type", 'instance_type = "ml.p3.8xlarge"')

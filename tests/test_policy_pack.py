@@ -89,7 +89,8 @@ def test_the_pack_logs_the_projected_cost_priced_with_the_same_usage(captures, p
 
     graph, scenario = captures[("production", option)]
     packs["production"].analyze_stack(as_engine_resources(graph))
-    log = packs["production"].wait_for_log(f"gnnstack projected cost for production: base {usd(priced(graph, scenario).base)} USD")
+    base = usd(priced(graph, scenario).base)
+    log = packs["production"].wait_for_log(f"gnnstack projected cost for production: base {base} USD")
     assert "USD a month" in log["message"]
 
 

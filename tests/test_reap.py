@@ -1,5 +1,6 @@
-"""`gnnstack.reap` against moto's server, started here on 127.0.0.1: discovery, the safety rules,
-deletion in order, failures kept apart, and a second run with nothing left to do."""
+"""`gnnstack.reap` against moto's server, started here on 127.0.0.1: discovery, the safety rules
+(an allowlist: only what is positively marked as an expired experiment), deletion in order,
+failures kept apart, and a second run with nothing left to do."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from botocore.exceptions import ClientError
 from gnnstack import reap
 from gnnstack.reap import Found
 
+pytestmark = pytest.mark.slow  # moto's server
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)
 PAST = "2026-11-01T00:00:00Z"
 FUTURE = "2026-12-31T00:00:00Z"
@@ -65,9 +67,10 @@ def reset_moto(url: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
 
 
-def tags(stack: str | None, expires: str | None = PAST, env: str = "experiment", **extra: str) -> dict[str, str]:
-    t = {"Project": "gnnstack", "Owner": "team", "CostCenter": "cc-1", "Environment": env,
-         "gnnstack:option": "neptune-sagemaker", **extra}
+def tags(stack: str | None, expires: str | None = PAST, env: str | None = "experiment", **extra: str) -> dict[str, str]:
+    t = {"Project": "gnnstack", "Owner": "team", "CostCenter": "cc-1", "gnnstack:option": "neptune-sagemaker", **extra}
+    if env is not None:
+        t["Environment"] = env
     if stack is not None:
         t["gnnstack:stack"] = stack
     if expires is not None:
@@ -102,7 +105,8 @@ def ami(region: str = HOME) -> str:
 def make_instance(region: str, t: dict[str, str] | None) -> str:
     ec2 = client("ec2", region)
     kw = {"TagSpecifications": [{"ResourceType": "instance", "Tags": tag_list(t)}]} if t else {}
-    return ec2.run_instances(ImageId=ami(region), MinCount=1, MaxCount=1, InstanceType="t3.micro", **kw)["Instances"][0]["InstanceId"]
+    return ec2.run_instances(ImageId=ami(region), MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                             **kw)["Instances"][0]["InstanceId"]
 
 
 def make_volume(region: str, t: dict[str, str] | None) -> str:
@@ -128,24 +132,40 @@ def make_bucket(region: str, name: str, t: dict[str, str] | None, objects: int =
     return name
 
 
-def build_world() -> dict[str, set]:
-    doomed, spared = set(), set()
+def make_cluster(name: str, t: dict[str, str]) -> str:
+    return client("emr").run_job_flow(
+        Name=name, ReleaseLabel="emr-7.2.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
+        Instances={"MasterInstanceType": "m5.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
+        Tags=tag_list(t))["JobFlowId"]
+
+
+NOT_EXPERIMENT = "Environment is {!r}, not experiment"
+
+
+def build_world() -> dict:
+    """The expired experiment stack and its decoys. Returns "doomed" and "spared" (sets of keys),
+    "reasons" (decoy key -> why reap skips it) and "allowlisted" (what is reaped only because
+    Environment is compared case-insensitively, spaces stripped)."""
+    doomed, spared, reasons, allowlisted = set(), set(), {}, set()
     exp = tags("exp-old")
     # -- the expired experiment stack, in HOME
     doomed.add((HOME, "ec2:instance", make_instance(HOME, exp)))
     doomed.add((HOME, "ec2:volume", make_volume(HOME, exp)))
     ec2 = client("ec2")
-    ec2.create_launch_template(LaunchTemplateName="exp-old-lt", LaunchTemplateData={"ImageId": ami(), "InstanceType": "t3.micro"})
+    ec2.create_launch_template(LaunchTemplateName="exp-old-lt",
+                               LaunchTemplateData={"ImageId": ami(), "InstanceType": "t3.micro"})
     client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName="exp-old-workers", LaunchTemplate={"LaunchTemplateName": "exp-old-lt"},
         MinSize=0, MaxSize=2, DesiredCapacity=1, AvailabilityZones=[f"{HOME}a"],
         Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in exp.items()])
     doomed.add((HOME, "autoscaling:group", "exp-old-workers"))
     # The group's own instance carries the propagated tags, so it is found and terminated too.
-    for r in ec2.describe_instances(Filters=[{"Name": "tag:aws:autoscaling:groupName", "Values": ["exp-old-workers"]}])["Reservations"]:
+    for r in ec2.describe_instances(
+            Filters=[{"Name": "tag:aws:autoscaling:groupName", "Values": ["exp-old-workers"]}])["Reservations"]:
         doomed.update((HOME, "ec2:instance", i["InstanceId"]) for i in r["Instances"])
     cluster = client("emr").run_job_flow(
-        Name="exp-old-spark", ReleaseLabel="emr-7.2.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
+        Name="exp-old-spark", ReleaseLabel="emr-7.2.0", JobFlowRole="EMR_EC2_DefaultRole",
+        ServiceRole="EMR_DefaultRole",
         Instances={"MasterInstanceType": "m5.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
         Tags=tag_list(exp))["JobFlowId"]
     doomed.add((HOME, "emr:cluster", cluster))
@@ -160,22 +180,72 @@ def build_world() -> dict[str, set]:
     doomed.add((HOME, "s3:bucket", make_bucket(HOME, "exp-old-features", exp, objects=3, versioned=True)))
 
     # -- decoys
-    spared.add((HOME, "ec2:instance", make_instance(HOME, None)))                                 # untagged
+    spared.add((HOME, "ec2:instance", make_instance(HOME, None)))                            # untagged
     spared.add((HOME, "s3:bucket", make_bucket(HOME, "untagged-bucket", None)))
-    spared.add((HOME, "ec2:volume", make_volume(HOME, tags(None))))                               # expired, no stack tag
-    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", FUTURE))))                  # extended: not expired
-    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", "next tuesday"))))          # unparseable expiry
-    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", None))))                    # no expiry at all
-    spared.add((HOME, "ec2:instance", make_instance(HOME, tags("other", FUTURE))))                # another stack, unexpired
+    spared.add((HOME, "ec2:volume", make_volume(HOME, tags(None))))                          # expired, no stack tag
+    spared.add((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", FUTURE))))             # extended: not expired
+    unparseable = (HOME, "ec2:volume", make_volume(HOME, tags("exp-old", "next tuesday")))   # unparseable expiry
+    no_expiry = (HOME, "ec2:volume", make_volume(HOME, tags("exp-old", None)))               # no expiry at all
+    spared |= {unparseable, no_expiry}
+    reasons[unparseable] = "gnnstack:expires-at 'next tuesday' is not a date"
+    reasons[no_expiry] = "no gnnstack:expires-at tag"
+    spared.add((HOME, "ec2:instance", make_instance(HOME, tags("other", FUTURE))))           # another stack, unexpired
     spared.add((HOME, "s3:bucket", make_bucket(HOME, "other-features", tags("other", FUTURE))))
-    prod = tags("prod", PAST, env="production")                                                    # production, expired tag
-    spared.add((HOME, "ec2:instance", make_instance(HOME, prod)))
-    spared.add((HOME, "s3:bucket", make_bucket(HOME, "prod-features", prod)))
+    prod = tags("prod", PAST, env="production")                                              # production, expired tag
+    prod_keys = {(HOME, "ec2:instance", make_instance(HOME, prod)),
+                 (HOME, "s3:bucket", make_bucket(HOME, "prod-features", prod))}
     neptune.create_db_cluster(DBClusterIdentifier="prod-graph", Engine="neptune", Tags=tag_list(prod))
-    spared.add((HOME, "neptune:cluster", "prod-graph"))
-    spared.add((AWAY, "ec2:volume", make_volume(AWAY, exp)))                                       # region not allowed
+    prod_keys.add((HOME, "neptune:cluster", "prod-graph"))
+    spared |= prod_keys
+    reasons.update(dict.fromkeys(prod_keys, NOT_EXPERIMENT.format("production")))
+    spared.add((AWAY, "ec2:volume", make_volume(AWAY, exp)))                                 # region not allowed
     spared.add((AWAY, "s3:bucket", make_bucket(AWAY, "exp-old-away", exp)))
-    return {"doomed": doomed, "spared": spared}
+
+    # -- allowlist decoys: expired, stack-tagged, but not positively an experiment; one per kind
+    def decoy(k: tuple[str, str, str], why: str) -> None:
+        spared.add(k)
+        reasons[k] = why
+
+    decoy((HOME, "emr:cluster", make_cluster("decoy-spark", tags("decoy-prod", env="prod"))),
+          NOT_EXPERIMENT.format("prod"))
+    client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="decoy-workers", LaunchTemplate={"LaunchTemplateName": "exp-old-lt"},
+        MinSize=0, MaxSize=2, DesiredCapacity=0, AvailabilityZones=[f"{HOME}a"],
+        Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True}
+              for k, v in tags("decoy-production", env="Production").items()])
+    decoy((HOME, "autoscaling:group", "decoy-workers"), NOT_EXPERIMENT.format("Production"))
+    client("sagemaker").create_notebook_instance(NotebookInstanceName="decoy-notebook", InstanceType="ml.t3.medium",
+                                                 RoleArn=ROLE, Tags=tag_list(tags("decoy-upper", env="PROD")))
+    decoy((HOME, "sagemaker:notebook-instance", "decoy-notebook"), NOT_EXPERIMENT.format("PROD"))
+    neptune.create_db_cluster(DBClusterIdentifier="decoy-graph", Engine="neptune",
+                              Tags=tag_list(tags("decoy-staging", env="staging")))
+    decoy((HOME, "neptune:cluster", "decoy-graph"), NOT_EXPERIMENT.format("staging"))
+    neptune.create_db_instance(DBInstanceIdentifier="decoy-graph-1", DBInstanceClass="db.r6g.large", Engine="neptune",
+                               DBClusterIdentifier="decoy-graph", Tags=tag_list(tags("decoy-staging", env="staging")))
+    decoy((HOME, "neptune:db-instance", "decoy-graph-1"), NOT_EXPERIMENT.format("staging"))
+    decoy((HOME, "s3:bucket", make_bucket(HOME, "decoy-no-env", tags("decoy-no-env", env=None))), "no Environment tag")
+    # experiments whose expiry is not well formed, or with an empty stack tag
+    decoy((HOME, "ec2:instance", make_instance(HOME, tags("exp-old", "2026-13-45T00:00:00Z"))),
+          "gnnstack:expires-at '2026-13-45T00:00:00Z' is not a date")
+    decoy((HOME, "ec2:volume", make_volume(HOME, tags("exp-old", ""))), "gnnstack:expires-at '' is not a date")
+    decoy((HOME, "s3:bucket", make_bucket(HOME, "exp-no-zone", tags("exp-no-zone", "2026-11-01T10:00"))),
+          "gnnstack:expires-at '2026-11-01T10:00' has no time zone")
+    decoy((HOME, "emr:cluster", make_cluster("exp-old-no-zone", tags("exp-old", "2026-11-01T10:00:00"))),
+          "gnnstack:expires-at '2026-11-01T10:00:00' has no time zone")
+    decoy((HOME, "ec2:volume", make_volume(HOME, tags("", PAST))), "no gnnstack:stack tag")  # empty stack tag
+
+    # -- reaped: Environment differs from "experiment" only in case or surrounding spaces
+    client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="exp-old-case", LaunchTemplate={"LaunchTemplateName": "exp-old-lt"},
+        MinSize=0, MaxSize=2, DesiredCapacity=0, AvailabilityZones=[f"{HOME}a"],
+        Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in tags("exp-old", env="Experiment").items()])
+    for k in ((HOME, "emr:cluster", make_cluster("exp-old-case", tags("exp-old", env="Experiment"))),
+              (HOME, "autoscaling:group", "exp-old-case"),
+              (HOME, "ec2:volume", make_volume(HOME, tags("exp-old", env=" EXPERIMENT "))),
+              (HOME, "ec2:instance", make_instance(HOME, tags("exp-old", env=" EXPERIMENT ")))):
+        doomed.add(k)
+        allowlisted.add(k)
+    return {"doomed": doomed, "spared": spared, "reasons": reasons, "allowlisted": allowlisted}
 
 
 def inventory() -> set[tuple[str, str, str]]:
@@ -194,8 +264,10 @@ def inventory() -> set[tuple[str, str, str]]:
         have.update((region, "sagemaker:notebook-instance", n["NotebookInstanceName"])
                     for n in client("sagemaker", region).list_notebook_instances()["NotebookInstances"])
         neptune = client("neptune", region)
-        have.update((region, "neptune:cluster", c["DBClusterIdentifier"]) for c in neptune.describe_db_clusters()["DBClusters"])
-        have.update((region, "neptune:db-instance", i["DBInstanceIdentifier"]) for i in neptune.describe_db_instances()["DBInstances"])
+        have.update((region, "neptune:cluster", c["DBClusterIdentifier"])
+                    for c in neptune.describe_db_clusters()["DBClusters"])
+        have.update((region, "neptune:db-instance", i["DBInstanceIdentifier"])
+                    for i in neptune.describe_db_instances()["DBInstances"])
     s3 = client("s3")
     for b in s3.list_buckets()["Buckets"]:
         loc = s3.get_bucket_location(Bucket=b["Name"])["LocationConstraint"] or "us-east-1"
@@ -241,6 +313,35 @@ def test_dry_run_finds_exactly_the_expired_experiment_and_changes_nothing(world)
     assert plan(allowed_accounts=["999999999999"])[1] == []
 
 
+def test_only_what_is_positively_an_expired_experiment_goes_and_every_decoy_is_skipped_with_its_reason(world):
+    found = reap.discover([HOME, AWAY], NOW)
+    chosen = reap.select(found, NOW, allowed_regions=[HOME], allowed_accounts=[ACCOUNT], account_id=ACCOUNT)
+    assert {key(f) for f in chosen.reap} == world["doomed"]
+    assert world["allowlisted"] <= {key(f) for f in chosen.reap}
+    skipped = {key(f): why for f, why in chosen.skipped}
+    assert {k: skipped.get(k) for k in world["reasons"]} == world["reasons"]
+    assert {k for k in skipped if k[0] == AWAY} == {k for k in world["spared"] if k[0] == AWAY}
+    assert all(why == f"region {AWAY} is not allowed (reap: regions)" for k, why in skipped.items() if k[0] == AWAY)
+    # Well-formed experiments that have not expired yet are kept apart, with their expiry.
+    waiting = {key(f): why for f, why in chosen.not_expired}
+    assert set(waiting.values()) == {"not expired until 2026-12-31T00:00:00Z"} and len(waiting) == 3
+    assert set(skipped) | set(waiting) | {key(f) for f in chosen.reap} == {key(f) for f in found}
+
+    outcomes = reap.delete(chosen.reap)
+    assert [(key(o.found), o.error) for o in outcomes if not o.ok] == []
+    after = inventory()
+    assert after & world["doomed"] == set()
+    assert world["spared"] <= after
+
+    # Handed to delete directly, every tag decoy is refused with the same reason and survives.
+    decoys = [f for f in found if key(f) in world["reasons"]]
+    assert len(decoys) == len(world["reasons"])
+    again = reap.delete(decoys)
+    assert {key(o.found): (o.ok, o.action, o.error) for o in again} == {
+        k: (False, "refused", why) for k, why in world["reasons"].items()}
+    assert set(world["reasons"]) <= inventory()
+
+
 def test_bucket_regions_fall_back_to_get_bucket_location_when_the_listing_filter_is_ignored(world, monkeypatch):
     real = botocore.client.BaseClient._make_api_call
     calls: list[str] = []
@@ -275,7 +376,8 @@ def test_delete_removes_the_expired_experiment_spares_every_decoy_and_a_second_r
     # Dependency order: notebooks, EMR, Neptune instances before their cluster, ASGs, instances, volumes, buckets.
     order = [o.found.kind for o in outcomes]
     assert order.index("neptune:db-instance") < order.index("neptune:cluster")
-    assert order.index("autoscaling:group") < order.index("ec2:instance") < order.index("ec2:volume") < order.index("s3:bucket")
+    assert (order.index("autoscaling:group") < order.index("ec2:instance") < order.index("ec2:volume")
+            < order.index("s3:bucket"))
     assert order.index("sagemaker:notebook-instance") < order.index("emr:cluster")
 
     # Second run: nothing left to select, and re-deleting the old plan only finds things gone.
@@ -342,13 +444,23 @@ def found(stack="s", expires: str | None = PAST, env="experiment", region=HOME, 
 
 
 def test_selection_rules():
-    pick = lambda *fs, **kw: reap.expired_experiments(fs, NOW, **{"allowed_regions": None, "allowed_accounts": None,
-                                                                   "account_id": None, **kw})
+    def pick(*fs, **kw):
+        return reap.expired_experiments(fs, NOW, **{"allowed_regions": None, "allowed_accounts": None,
+                                                    "account_id": None, **kw})
     assert len(pick(found())) == 1
     assert pick(found(stack=None)) == []
     assert pick(found(env="production")) == [] and pick(found(env="Production")) == []
     assert pick(found(expires=FUTURE)) == []
     assert pick(found(expires=None)) == [] and pick(found(expires="garbage")) == []
+    for env in ("prod", "Production", "PROD", "staging", "", "experiments", None):
+        assert pick(found(env=env)) == [], env
+    for expires in ("", " ", "2026-11-01T10:00", "2026-11-01", "2026-11-01T10:00:00", "2026-13-01T00:00:00Z", "soon"):
+        assert pick(found(expires=expires)) == [], expires
+    assert pick(found(stack="")) == [] and pick(found(stack="  ")) == []
+    for env in ("Experiment", " EXPERIMENT ", "experiment\t"):
+        assert len(pick(found(env=env))) == 1, env
+    for expires in ("2026-11-23T10:30:00Z", "2026-11-23T11:30:00+01:00", "2026-11-01T00:00:00z", " 2026-11-01T00:00Z "):
+        assert len(pick(found(expires=expires))) == 1, expires
     assert pick(found(region=AWAY), allowed_regions=[HOME]) == []
     assert pick(found(), allowed_accounts=["111111111111"]) == []
     # A bucket ARN has no account: the caller's account decides, and an unknown one is refused.
@@ -359,17 +471,53 @@ def test_selection_rules():
     assert reap.group_by_stack([found("b"), found("a"), found("b")]).keys() == {"a", "b"}
 
 
+def test_reapable_is_the_one_decision_and_says_why():
+    assert reap.reapable(tags("s"), NOW) == (True, "expired 2026-11-01T00:00:00Z")
+    assert reap.reapable(tags("s", env=" Experiment "), NOW) == (True, "expired 2026-11-01T00:00:00Z")
+    assert reap.reapable(tags("s", "2026-11-23T10:30:00Z"), NOW)[0]  # expiring at this very moment
+    cases = {
+        "no gnnstack:stack tag": [tags(None), tags(""), tags(" "), tags(None, env="production")],
+        "no Environment tag": [tags("s", env=None)],
+        "Environment is 'prod', not experiment": [tags("s", env="prod")],
+        "Environment is 'Production', not experiment": [tags("s", env="Production")],
+        "Environment is 'PROD', not experiment": [tags("s", env="PROD")],
+        "Environment is 'staging', not experiment": [tags("s", env="staging")],
+        "Environment is '', not experiment": [tags("s", env="")],
+        "no gnnstack:expires-at tag": [tags("s", None)],
+        "gnnstack:expires-at '' is not a date": [tags("s", "")],
+        "gnnstack:expires-at 'next tuesday' is not a date": [tags("s", "next tuesday")],
+        "gnnstack:expires-at '2026-11-01T10:00' has no time zone": [tags("s", "2026-11-01T10:00")],
+        "gnnstack:expires-at '2026-11-01' has no time zone": [tags("s", "2026-11-01")],
+        "not expired until 2026-12-31T00:00:00Z": [tags("s", FUTURE), tags("s", "2026-12-31T01:00:00+01:00")],
+    }
+    for why, tag_sets in cases.items():
+        for t in tag_sets:
+            assert reap.reapable(t, NOW) == (False, why), t
+
+
 def test_parse_expiry_and_arns():
+    from gnnstack import clock
+    from guardrails import context
+
     assert reap.parse_expiry("2026-11-30T12:00:00Z") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
-    assert reap.parse_expiry("2026-11-30T12:00:00") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+    # No time zone: not well formed (it used to be taken as UTC; reap no longer guesses).
+    assert reap.parse_expiry("2026-11-30T12:00:00") is None
     assert reap.parse_expiry("2026-11-30T13:00:00+01:00") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
     assert reap.parse_expiry("tomorrow") is None and reap.parse_expiry("") is None
+    assert reap.parse_expiry(None) is None and reap.parse_expiry("2026-11-30") is None
+    # One parser: reap, the guardrails and GNNSTACK_NOW all go through gnnstack.clock.
+    assert reap.parse_expiry is clock.parse_expiry is context.parse_expiry
+    assert (clock.parse_timestamp("2026-11-30T12:00:00", assume_utc=True)
+            == datetime(2026, 11, 30, 12, tzinfo=timezone.utc))
+    with pytest.raises(ValueError, match="has no time zone"):
+        clock.parse_timestamp("2026-11-30T12:00:00")
     assert found().expired and not found(expires=FUTURE).expired
     parse = reap._parse_arn
     assert parse("arn:aws:ec2:us-east-1:1:instance/i-1")[:3] == ("ec2", "ec2:instance", "i-1")
     assert parse("arn:aws:s3:::my-bucket")[:3] == ("s3", "s3:bucket", "my-bucket")
     assert parse("arn:aws:rds:us-east-1:1:cluster:g")[:3] == ("rds", "rds:cluster", "g")
-    assert parse("arn:aws:sagemaker:us-east-1:1:notebook-instance/nb")[:3] == ("sagemaker", "sagemaker:notebook-instance", "nb")
+    assert (parse("arn:aws:sagemaker:us-east-1:1:notebook-instance/nb")[:3]
+            == ("sagemaker", "sagemaker:notebook-instance", "nb"))
     assert parse("arn:aws:autoscaling:us-east-1:1:autoScalingGroup:u-u:autoScalingGroupName/g")[:3] == (
         "autoscaling", "autoscaling:group", "g")
     assert parse("arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1")[:3] == ("emr", "emr:cluster", "j-1")

@@ -161,7 +161,8 @@ def test_every_checkout_drops_its_credentials(path):
     checkouts = [(j, s) for j, s in _steps(_load(path)) if s.get("uses", "").startswith("actions/checkout@")]
     for job, step in checkouts:
         value = (step.get("with") or {}).get("persist-credentials")
-        assert value is False or value == "false", f"{path.name}: job {job}: checkout without persist-credentials: false"
+        assert value is False or value == "false", (
+            f"{path.name}: job {job}: checkout without persist-credentials: false")
 
 
 @pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: p.name)

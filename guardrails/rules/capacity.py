@@ -113,15 +113,18 @@ def _instance_types(ctx: RuleContext) -> Iterator[tuple[str, str]]:
         yield r.name, str((job.get("ResourceConfig") or {}).get("InstanceType"))
 
 
+def _type_matches(itype: str, patterns: list[str]) -> bool:
+    """The type, or the type without its "ml." or "db." prefix, matches one of the patterns."""
+    bare = itype.removeprefix("ml.").removeprefix("db.")
+    return any(fnmatch.fnmatch(itype, pat) or fnmatch.fnmatch(bare, pat) for pat in patterns)
+
+
 @rule("allowed-instance-types", description="Instance types match the environment's allowed patterns and none "
       "of its denied ones (e.g. no p4d in experiments).", params=TypesParams,
       example={"allowed": ["*"], "denied": ["p4d.*", "ml.p4d.*"]})
 def allowed_instance_types(ctx: RuleContext, p: TypesParams) -> Iterator[Finding]:
     for name, itype in _instance_types(ctx):
-        bare = itype.removeprefix("ml.").removeprefix("db.")
-        def matches(patterns: list[str]) -> bool:
-            return any(fnmatch.fnmatch(itype, pat) or fnmatch.fnmatch(bare, pat) for pat in patterns)
-        if matches(p.denied) or not matches(p.allowed):
+        if _type_matches(itype, p.denied) or not _type_matches(itype, p.allowed):
             yield Finding(name, f"instance type {itype} is not allowed in {ctx.environment}")
 
 

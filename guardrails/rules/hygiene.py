@@ -74,7 +74,8 @@ def single_region(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
         if isinstance(explicit, str) and region and explicit != region:
             yield Finding(r.name, f"region {explicit} is not the stack's {region}")
         if r.type in ("aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-                      "aws:dynamodb/tableReplica:TableReplica", "aws:ecr/replicationConfiguration:ReplicationConfiguration"):
+                      "aws:dynamodb/tableReplica:TableReplica",
+                      "aws:ecr/replicationConfiguration:ReplicationConfiguration"):
             yield Finding(r.name, "cross-region replication")
 
 

@@ -35,10 +35,12 @@ def no_public_database_ports(ctx: RuleContext, p: PortsParams) -> Iterator[Findi
         rules.append((r.name, r.inputs, [r.inputs.get("cidrIpv4"), r.inputs.get("cidrIpv6")]))
     for r in ctx.of_type("aws:ec2/securityGroup:SecurityGroup"):
         for ingress in r.inputs.get("ingress") or []:
-            rules.append((r.name, ingress, [*(ingress.get("cidrBlocks") or []), *(ingress.get("ipv6CidrBlocks") or [])]))
+            rules.append((r.name, ingress,
+                          [*(ingress.get("cidrBlocks") or []), *(ingress.get("ipv6CidrBlocks") or [])]))
     for r in ctx.of_type("aws:ec2/securityGroupRule:SecurityGroupRule"):
         if r.inputs.get("type") == "ingress":
-            rules.append((r.name, r.inputs, [*(r.inputs.get("cidrBlocks") or []), *(r.inputs.get("ipv6CidrBlocks") or [])]))
+            rules.append((r.name, r.inputs,
+                          [*(r.inputs.get("cidrBlocks") or []), *(r.inputs.get("ipv6CidrBlocks") or [])]))
     for name, rule_inputs, cidrs in rules:
         if any(c in WORLD for c in cidrs):
             open_ports = [port for port in p.ports if _covers(rule_inputs, port)]

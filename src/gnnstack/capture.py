@@ -8,16 +8,17 @@ resource, availability zones for the region. Secrets are recorded as "[secret]",
 from __future__ import annotations
 
 import asyncio
-import atexit
 import json
 import runpy
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import pulumi
 from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from .graph import SECRET, UNKNOWN, Resource, ResourceGraph
 from .project import OPTION_KEY, SCENARIO_KEY, Project, load_stack
@@ -86,21 +87,53 @@ class CaptureMonitor(mocks.MockMonitor):
         return response
 
 
-_LOOPS: set[asyncio.AbstractEventLoop] = set()
+@contextmanager
+def _event_loops() -> Iterator[asyncio.AbstractEventLoop]:
+    """The event loops one capture runs on, every one closed when it ends.
+
+    The SDK runs the program on this thread's current loop and serves each registration on a
+    worker thread of that loop's default executor, where the mock monitor's `_ensure_event_loop()`
+    opens one more loop per thread and never closes it. Left open, the interpreter collects them
+    at shutdown in no fixed order: a loop finalized after its self-pipe sockets prints "Exception
+    ignored in: <function BaseEventLoop.__del__ ...> ... Invalid file descriptor" on stderr. So the
+    capture brings its own: a fresh loop for this thread, and an executor whose threads each start
+    with a loop of ours (`_ensure_event_loop()` then finds it instead of opening one). On the way
+    out the executor's threads are joined, pending tasks cancelled, and all the loops closed; this
+    thread is left with no current loop, and the next capture starts from nothing."""
+    workers: list[asyncio.AbstractEventLoop] = []
+    lock = threading.Lock()
+
+    def worker_loop() -> None:  # runs first on each executor thread
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        with lock:
+            workers.append(loop)
+
+    loop = asyncio.new_event_loop()
+    executor = ThreadPoolExecutor(thread_name_prefix="gnnstack-capture", initializer=worker_loop)
+    loop.set_default_executor(executor)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        try:
+            executor.shutdown(wait=True)  # no worker is running its loop past this point
+            for each in [loop, *workers]:
+                _finish(each)
+        finally:
+            asyncio.set_event_loop(None)
+            for each in [loop, *workers]:
+                each.close()
 
 
-def _close_loops() -> None:
-    for loop in _LOOPS:
-        if not loop.is_running() and not loop.is_closed():
-            loop.close()
-
-
-def _close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
-    """The SDK leaves its event loop open; left for the interpreter's shutdown to collect, it
-    complains on stderr. Close it at exit instead (later captures in this process reuse it)."""
-    if not _LOOPS:
-        atexit.register(_close_loops)
-    _LOOPS.add(loop)
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """What `asyncio.run` does before closing its loop: cancel what is left, let it unwind."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
 
 
 def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
@@ -115,15 +148,15 @@ def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple
         if key not in values and not (isinstance(value, dict) and "secure" in value):
             values[key] = value if isinstance(value, str) else json.dumps(value)
 
-    settings.ROOT.set(None)
-    monitor = CaptureMonitor(OfflineMocks(scenario.region))
-    pulumi.runtime.set_all_config(values, secret_keys)
-    pulumi.runtime.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=True, monitor=monitor)
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
     main = Path(project.root) / "__main__.py"
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
-    _close_at_exit(asyncio.get_event_loop())
+    with _event_loops() as loop:  # set_mocks already needs one: it registers the root stack
+        settings.ROOT.set(None)
+        monitor = CaptureMonitor(OfflineMocks(scenario.region))
+        pulumi.runtime.set_all_config(values, secret_keys)
+        pulumi.runtime.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=True, monitor=monitor)
+        settings.SETTINGS.rpc_manager.clear()
+        settings.SETTINGS.outputs.clear()
+        loop.run_until_complete(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
 
     names = {urn: name for urn, _, _, name, _, _ in monitor.records}
     graph = ResourceGraph(stack, scenario.option, [

@@ -4,7 +4,6 @@ workflow annotations with a markdown summary (and cost change against a base JSO
 from __future__ import annotations
 
 import hashlib
-import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from decimal import Decimal

@@ -106,7 +106,8 @@ def load_scenario(raw: Any, source: str, option: Optional[str] = None) -> Scenar
         raise ConfigError(f"'{SCENARIO_KEY}' must be a mapping of scenario fields", source=source)
     if option is not None:
         if option not in OPTIONS:
-            raise ConfigError(f"unknown option {option!r}; allowed: {', '.join(OPTIONS)}.{did_you_mean(option, OPTIONS)}")
+            raise ConfigError(f"unknown option {option!r}; allowed: {', '.join(OPTIONS)}."
+                              f"{did_you_mean(option, OPTIONS)}")
         raw = {**raw, "option": option}
     try:
         return Scenario.model_validate(raw)

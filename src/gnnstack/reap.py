@@ -3,13 +3,16 @@
 Three steps, each usable alone so the CLI can offer a dry run:
 
     found = discover(["us-east-1"], clock.now())                 # read-only
-    doomed = expired_experiments(found, clock.now(), allowed_regions=[...],
-                                 allowed_accounts=[...], account_id=caller_account())
-    outcomes = delete(doomed, progress=print)                     # the only step that changes anything
+    chosen = select(found, clock.now(), allowed_regions=[...],
+                    allowed_accounts=[...], account_id=caller_account())
+    outcomes = delete(chosen.reap, progress=print)                # the only step that changes anything
 
-Safety rules (`expired_experiments`, re-checked by `delete`): a resource is removed only if it
-carries the `gnnstack:stack` tag, is not tagged `Environment=production`, has a parseable
-`gnnstack:expires-at` in the past, and lies in an allowed region/account when those are given.
+Safety is an allowlist with one home, `reapable(tags, now)`, used for every kind by `select` and
+re-checked by `delete` (and by the CLI before it destroys a whole stack through Pulumi): a resource
+is removed only if it is positively marked as an expired experiment: `Environment` is
+`experiment` (any case, spaces stripped), the `gnnstack:stack` tag is non-empty, and
+`gnnstack:expires-at` is ISO 8601 with a time zone and in the past. It must also lie in an
+allowed region/account when those are given. Everything else is skipped, with the reason.
 
 Plain boto3 only (no Pulumi): the clients honour `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>`
 natively (boto3 >= 1.28), which is how the tests point them at moto's server.
@@ -27,6 +30,8 @@ import boto3
 import botocore.config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, WaiterError
 
+from gnnstack import clock
+from gnnstack.clock import parse_expiry
 from gnnstack.errors import GnnstackError
 
 # The same keys as components/_base.py (not imported from there: that module imports pulumi).
@@ -119,10 +124,6 @@ class Found:
         return self.tags.get(ENVIRONMENT_TAG)
 
     @property
-    def production(self) -> bool:
-        return (self.environment or "").strip().lower() == "production"
-
-    @property
     def expired(self) -> bool:
         """Past its expiry at the time it was discovered (no expiry tag: never expired)."""
         if self.expires_at is None:
@@ -141,25 +142,12 @@ class Outcome:
     error: Optional[str] = None
 
 
-def parse_expiry(value: Optional[str]) -> Optional[datetime]:
-    """`2026-11-30T12:00:00Z` (any ISO 8601; naive means UTC) -> aware datetime; junk -> None."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
-
-
 def _tag_dict(items: Iterable[dict], key: str = "Key", value: str = "Value") -> dict[str, str]:
     return {str(t[key]): str(t.get(value, "")) for t in items or () if key in t}
 
 
-_ARN_RE = re.compile(r"^arn:(?P<partition>[^:]+):(?P<service>[^:]+):(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>.+)$")
+_ARN_RE = re.compile(r"^arn:(?P<partition>[^:]+):(?P<service>[^:]+):(?P<region>[^:]*):(?P<account>[^:]*)"
+                     r":(?P<resource>.+)$")
 
 
 def _parse_arn(arn: str) -> Optional[tuple[str, str, str, str, str]]:
@@ -189,10 +177,12 @@ def _parse_arn(arn: str) -> Optional[tuple[str, str, str, str, str]]:
 
 
 def _make_found(arn: str, tags: dict[str, str], now: datetime, **override: Any) -> Optional[Found]:
-    stack = tags.get(STACK_TAG, "").strip()
+    """A Found for anything carrying the stack tag key; an empty value is kept (stack "") so that
+    it is reported as skipped rather than silently passed over."""
     parsed = _parse_arn(arn)
-    if not stack or parsed is None:
+    if STACK_TAG not in tags or parsed is None:
         return None
+    stack = tags[STACK_TAG].strip()
     service, kind, ident, region, account = parsed
     values = dict(stack=stack, region=region, service=service, kind=kind, identifier=ident, arn=arn,
                   expires_at=parse_expiry(tags.get(EXPIRES_TAG)), tags=dict(tags),
@@ -233,7 +223,8 @@ def discover(regions: list[str], now: datetime, *, session: Any = None,
             if f is not None:
                 found.setdefault(arn, f)
     order = {k: i for i, k in enumerate(DELETE_ORDER)}
-    return sorted(found.values(), key=lambda f: (f.stack, f.region, order.get(f.kind, len(order)), f.kind, f.identifier))
+    return sorted(found.values(),
+                  key=lambda f: (f.stack, f.region, order.get(f.kind, len(order)), f.kind, f.identifier))
 
 
 def _call(what: str, region: str, fn: Callable[[], Any]) -> Any:
@@ -276,7 +267,8 @@ def _discover_region(clients: _Clients, region: str, now: datetime, wanted: Opti
         rds = by_kind.pop("rds:cluster", []) + by_kind.pop("rds:db-instance", [])
         by_kind["rds"] = _enrich_rds(clients, region, rds)
     if "sagemaker:notebook-instance" in by_kind:
-        by_kind["sagemaker:notebook-instance"] = _enrich_notebooks(clients, region, by_kind["sagemaker:notebook-instance"])
+        by_kind["sagemaker:notebook-instance"] = _enrich_notebooks(
+            clients, region, by_kind["sagemaker:notebook-instance"])
     for items in by_kind.values():
         out.extend(items)
     out.extend(_discover_emr(clients, region, now, wanted))
@@ -431,34 +423,77 @@ def _bucket_regions(clients: _Clients, names: list[str], regions: list[str]) -> 
 # Selection (pure)
 
 
-def refusal(f: Found) -> Optional[str]:
-    """Why the safety rules forbid deleting `f` whatever its expiry, or None."""
-    if not f.tags.get(STACK_TAG, "").strip() or not f.stack:
-        return f"no {STACK_TAG} tag"
-    if f.production:
-        return "tagged Environment=production"
-    return None
+EXPERIMENT = "experiment"
+
+
+def reapable(tags: dict[str, str], now: datetime) -> tuple[bool, str]:
+    """The one decision: may a resource with these tags be reaped at `now`? -> (yes/no, why).
+
+    Yes only for a resource positively marked as an expired experiment: a non-empty
+    `gnnstack:stack`, `Environment` equal to `experiment` (case-insensitive, spaces stripped) and a
+    well-formed `gnnstack:expires-at` (ISO 8601 with a time zone) at or before `now`. Anything
+    else (production, prod, staging, no Environment, a malformed, empty or zone-less expiry, or
+    one still ahead) is a no, with the reason."""
+    if not str(tags.get(STACK_TAG) or "").strip():
+        return False, f"no {STACK_TAG} tag"
+    environment = tags.get(ENVIRONMENT_TAG)
+    if environment is None:
+        return False, f"no {ENVIRONMENT_TAG} tag"
+    if str(environment).strip().lower() != EXPERIMENT:
+        return False, f"{ENVIRONMENT_TAG} is {environment!r}, not {EXPERIMENT}"
+    if EXPIRES_TAG not in tags:
+        return False, f"no {EXPIRES_TAG} tag"
+    try:
+        expires = clock.parse_timestamp(tags[EXPIRES_TAG]).astimezone(timezone.utc)
+    except ValueError as e:
+        return False, f"{EXPIRES_TAG} {e}"
+    if expires > now:
+        return False, f"not expired until {expires:%Y-%m-%dT%H:%M:%SZ}"
+    return True, f"expired {expires:%Y-%m-%dT%H:%M:%SZ}"
+
+
+@dataclass
+class Selection:
+    """What `select` decided. `reap`: what may go. `skipped`: what must stay, with the reason (tags
+    that do not mark an expired experiment, a region or account not allowed). `not_expired`:
+    experiments that will be reapable once their expiry passes, with the reason."""
+    reap: list[Found] = field(default_factory=list)
+    skipped: list[tuple[Found, str]] = field(default_factory=list)
+    not_expired: list[tuple[Found, str]] = field(default_factory=list)
+
+    def blocking(self, stack: str) -> list[tuple[Found, str]]:
+        """What of `stack` must stay: destroying the whole stack (through Pulumi) would take it too."""
+        return [(f, why) for f, why in self.skipped + self.not_expired if f.stack == stack]
+
+
+def select(found: Iterable[Found], now: datetime, *, allowed_regions: Optional[list[str]] = None,
+           allowed_accounts: Optional[list[str]] = None, account_id: Optional[str] = None) -> Selection:
+    """Sort `found` into what may be reaped (`reapable` says yes, and it lies in an allowed
+    region/account when those lists are given; an unknown account is never allowed) and what
+    is skipped, each with its reason."""
+    regions = set(allowed_regions) if allowed_regions is not None else None
+    accounts = {str(a) for a in allowed_accounts} if allowed_accounts is not None else None
+    out = Selection()
+    for f in found:
+        ok, why = reapable(f.tags, now)
+        if not ok:
+            # Well formed and only waiting for its expiry: reapable at that moment.
+            waiting = f.expires_at is not None and f.expires_at > now and reapable(f.tags, f.expires_at)[0]
+            (out.not_expired if waiting else out.skipped).append((f, why))
+        elif regions is not None and f.region not in regions:
+            out.skipped.append((f, f"region {f.region} is not allowed (reap: regions)"))
+        elif accounts is not None and (f.account or account_id) not in accounts:
+            out.skipped.append((f, f"account {f.account or account_id or 'unknown'} is not allowed (reap: accounts)"))
+        else:
+            out.reap.append(f)
+    return out
 
 
 def expired_experiments(found: Iterable[Found], now: datetime, *, allowed_regions: Optional[list[str]] = None,
                         allowed_accounts: Optional[list[str]] = None, account_id: Optional[str] = None) -> list[Found]:
-    """What may be reaped: stack-tagged, not production, a parseable expiry in the past, and in
-    an allowed region/account when those lists are given (an unknown account is never allowed)."""
-    regions = set(allowed_regions) if allowed_regions is not None else None
-    accounts = {str(a) for a in allowed_accounts} if allowed_accounts is not None else None
-    out = []
-    for f in found:
-        if refusal(f) is not None:
-            continue
-        expires = parse_expiry(f.tags.get(EXPIRES_TAG))
-        if expires is None or expires > now:
-            continue
-        if regions is not None and f.region not in regions:
-            continue
-        if accounts is not None and (f.account or account_id) not in accounts:
-            continue
-        out.append(f)
-    return out
+    """What may be reaped: `select(...).reap`."""
+    return select(found, now, allowed_regions=allowed_regions, allowed_accounts=allowed_accounts,
+                  account_id=account_id).reap
 
 
 def group_by_stack(found: Iterable[Found]) -> dict[str, list[Found]]:
@@ -483,17 +518,19 @@ _GONE_MESSAGE = re.compile(r"not found|RecordNotFound", re.I)
 def _is_gone(e: ClientError) -> bool:
     err = e.response.get("Error", {})
     code, message = str(err.get("Code", "")), str(err.get("Message", ""))
-    if code in _GONE_CODES or code.endswith(("NotFound", "NotFoundFault", "NotFoundException")) or code.startswith("NoSuch"):
+    if (code in _GONE_CODES or code.endswith(("NotFound", "NotFoundFault", "NotFoundException"))
+            or code.startswith("NoSuch")):
         return True
     # SageMaker answers ValidationException "RecordNotFound"; Auto Scaling ValidationError "... not found".
     return code in ("ValidationError", "ValidationException") and bool(_GONE_MESSAGE.search(message))
 
 
 def delete(found: Iterable[Found], *, session: Any = None, progress: Progress = None,
-           wait_delay: float = 10, wait_attempts: int = 60) -> list[Outcome]:
+           wait_delay: float = 10, wait_attempts: int = 60, now: Optional[datetime] = None) -> list[Outcome]:
     """Delete `found` in dependency order. Every failure is caught and recorded; the rest goes
     on. Already gone counts as done, so running twice is harmless. Kinds reap does not handle,
-    and anything the safety rules forbid, come back as not ok, untouched."""
+    and anything `reapable` refuses (at `now`, else when it was discovered, else the clock's
+    now), come back as not ok, untouched."""
     clients = _Clients(session)
     say = progress or (lambda _msg: None)
     items = list(dict((f.arn, f) for f in found).values())
@@ -506,8 +543,8 @@ def delete(found: Iterable[Found], *, session: Any = None, progress: Progress = 
 
     todo: dict[str, list[Found]] = {k: [] for k in DELETE_ORDER}
     for f in items:
-        why = refusal(f)
-        if why:
+        ok, why = reapable(f.tags, now or f.observed_at or clock.now())
+        if not ok:
             record(Outcome(f, False, "refused", why))
         elif f.kind not in todo:
             record(Outcome(f, False, "skipped", f"reap does not delete {f.kind}; remove it with the stack's destroy"))
@@ -520,13 +557,16 @@ def delete(found: Iterable[Found], *, session: Any = None, progress: Progress = 
         _attempt(f, record, lambda f=f: _terminate_emr(clients("emr", f.region), f))
     for f in todo["neptune:db-instance"]:
         _attempt(f, record, lambda f=f: _simple(
-            lambda: clients("neptune", f.region).delete_db_instance(DBInstanceIdentifier=f.identifier, SkipFinalSnapshot=True)))
+            lambda: clients("neptune", f.region).delete_db_instance(DBInstanceIdentifier=f.identifier,
+                                                                    SkipFinalSnapshot=True)))
     for f in todo["neptune:cluster"]:
         _attempt(f, record, lambda f=f: _simple(
-            lambda: clients("neptune", f.region).delete_db_cluster(DBClusterIdentifier=f.identifier, SkipFinalSnapshot=True)))
+            lambda: clients("neptune", f.region).delete_db_cluster(DBClusterIdentifier=f.identifier,
+                                                                   SkipFinalSnapshot=True)))
     for f in todo["autoscaling:group"]:
         _attempt(f, record, lambda f=f: _simple(
-            lambda: clients("autoscaling", f.region).delete_auto_scaling_group(AutoScalingGroupName=f.identifier, ForceDelete=True)))
+            lambda: clients("autoscaling", f.region).delete_auto_scaling_group(AutoScalingGroupName=f.identifier,
+                                                                               ForceDelete=True)))
     terminated: dict[str, list[str]] = {}
     for f in todo["ec2:instance"]:
         o = _attempt(f, record, lambda f=f: _simple(

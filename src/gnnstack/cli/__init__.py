@@ -1,9 +1,12 @@
 """The `gnnstack` command. Each command group lives in its own module; this one wires them up,
-turns user errors into one message and exit code 2, never a traceback, and honours NO_COLOR."""
+turns user errors into one message and exit code 2, never a traceback, honours NO_COLOR, and
+exits quietly with 141 when its stdout is closed early (`gnnstack preview experiment | head -1`)."""
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -11,6 +14,26 @@ from gnnstack import __version__
 from gnnstack.errors import GnnstackError
 
 from .output import no_color
+
+# The exit status when stdout is closed before everything is written: 141 = 128 + SIGPIPE, what
+# the shell reports for any tool stopped by a closed pipe (`yes | head -1`). Not click's own 1,
+# which means a mandatory violation here; not 0, since the output was cut short.
+EXIT_BROKEN_PIPE = 141
+
+
+def _stdout_closed() -> NoReturn:
+    """The Python docs' recipe (signal module, "Note on SIGPIPE"): point stdout's descriptor at
+    devnull, so the interpreter's final flush of what is still buffered cannot fail again with a
+    traceback, and exit without a word."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # a stdout without a descriptor (replaced, as in tests): no pipe to flush into
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 class _Group(click.Group):
@@ -20,7 +43,10 @@ class _Group(click.Group):
         # when the output is not a terminal.
         if no_color():
             extra.setdefault("color", False)
-        return super().make_context(info_name, args, parent=parent, **extra)
+        try:  # --help and --version print while the context is made
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except BrokenPipeError:
+            _stdout_closed()
 
     def invoke(self, ctx: click.Context):
         try:
@@ -28,6 +54,8 @@ class _Group(click.Group):
         except GnnstackError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
+        except BrokenPipeError:  # caught before click's own handler, which would exit 1
+            _stdout_closed()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -43,7 +43,8 @@ def list_rules(fmt: str) -> None:
                                                      f"production: {r.levels['production']})")
         click.echo(f"  {r.description}")
         for field, info in r.params.model_fields.items():
-            click.echo(f"  - {field}: {info.description or ''} (default {info.get_default(call_default_factory=True)!r})"
+            click.echo(f"  - {field}: {info.description or ''} "
+                       f"(default {info.get_default(call_default_factory=True)!r})"
                        if not info.is_required() else f"  - {field}: {info.description or ''} (required)")
         click.echo(f"  example params: {json.dumps(r.example)}")
 

@@ -40,11 +40,13 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
     """Find expired experiments (gnnstack:expires-at in the past) and, with --no-dry-run, remove them.
 
     Looks through the Resource Groups Tagging API, EMR and Auto Scaling in the allowed regions
-    and groups what it finds by stack. Never touches a resource without the gnnstack:stack
-    tag, one tagged Environment=production, or one outside the allowed regions and accounts
-    (reap: in guardrails/config.yaml). With --no-dry-run, a stack whose Pulumi state is
-    available is destroyed through Pulumi; anything else is deleted with boto3 in dependency
-    order, each failure reported while the rest goes on.
+    and groups what it finds by stack. Touches only what is positively marked as an expired
+    experiment: a non-empty gnnstack:stack tag, Environment=experiment (any case) and a
+    gnnstack:expires-at with a time zone in the past, in the allowed regions and accounts
+    (reap: in guardrails/config.yaml). Everything else it found is listed as skipped, with the
+    reason. With --no-dry-run, a stack whose Pulumi state is available is destroyed through
+    Pulumi, unless some of its resources may not be reaped; anything else is deleted with boto3
+    in dependency order, each failure reported while the rest goes on.
 
     \b
     Examples:
@@ -55,7 +57,7 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
     from gnnstack.assess import guardrail_config
     from gnnstack.deploy import MISSING_MESSAGE, build_plan, default_backend, pulumi_cli, run_destroy
     from gnnstack.project import load_stack
-    from gnnstack.reap import caller_account, delete, discover, expired_experiments, group_by_stack
+    from gnnstack.reap import caller_account, delete, discover, group_by_stack, select
 
     if fmt == "json" and not dry_run:
         raise GnnstackError("--format json lists what a dry run would remove; with --no-dry-run the report is "
@@ -69,23 +71,36 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
     with progress(f"looking for expired experiments in {', '.join(search)}"):
         account = caller_account()
         discovered = discover(search, now)
-    found = expired_experiments(discovered, now, allowed_regions=allowed,
-                                allowed_accounts=list(config.reap_accounts) if config.reap_accounts else None,
-                                account_id=account)
+    chosen = select(discovered, now, allowed_regions=allowed,
+                    allowed_accounts=list(config.reap_accounts) if config.reap_accounts else None,
+                    account_id=account)
+    found = chosen.reap
     groups = group_by_stack(found)
     if fmt == "json" and dry_run:
         click.echo(json.dumps({"dry_run": True, "regions": search, "stacks": {
             stack: [{"kind": f.kind, "identifier": f.identifier, "region": f.region, "arn": f.arn,
                      "expires_at": f.expires_at.isoformat() if f.expires_at else None} for f in items]
-            for stack, items in groups.items()}}, indent=2))
-        return
-    if not groups:
-        click.echo(f"nothing has expired in {', '.join(search)}")
+            for stack, items in groups.items()},
+            "skipped": [{"stack": f.stack or None, "kind": f.kind, "identifier": f.identifier, "region": f.region,
+                         "arn": f.arn, "reason": why} for f, why in chosen.skipped],
+            "not_expired": [{"stack": f.stack, "kind": f.kind, "identifier": f.identifier, "region": f.region,
+                             "arn": f.arn, "expires_at": f.expires_at.isoformat() if f.expires_at else None}
+                            for f, _ in chosen.not_expired]}, indent=2))
         return
     for stack, items in groups.items():
         click.echo(click.style(f"{stack}: {len(items)} expired resource(s)", bold=True))
         for f in items:
             click.echo(f"  {f.region}  {f.kind:<28} {f.identifier}  (expired {f.expires_at:%Y-%m-%dT%H:%MZ})")
+    if chosen.skipped:
+        click.echo(click.style(f"skipped {len(chosen.skipped)} resource(s) not marked as expired experiments "
+                               "(never touched):", bold=True))
+        for f, why in chosen.skipped:
+            click.echo(f"  {f.region}  {f.kind:<28} {f.identifier}  [{f.stack or 'no stack'}]  {why}")
+    if chosen.not_expired:
+        click.echo(f"{len(chosen.not_expired)} experiment resource(s) not expired yet")
+    if not groups:
+        click.echo(f"nothing has expired in {', '.join(search)}")
+        return
     if dry_run:
         click.echo("dry run: nothing changed (use --no-dry-run to remove them)")
         return
@@ -93,9 +108,16 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
         click.echo("nothing removed")
         return
     backend_url = backend or default_backend()
-    failures, skipped = 0, []
+    failures, skipped, held = 0, [], []
     for stack, items in groups.items():
         has_state = state_exists(backend_url, project.name, stack)
+        blocking = chosen.blocking(stack) if has_state else []
+        if blocking:  # a Pulumi destroy takes the whole stack, so every resource of it must be reapable
+            f, why = blocking[0]
+            click.echo(f"{stack}: not destroyed: its Pulumi state exists and {len(blocking)} of its resource(s) "
+                       f"may not be reaped, e.g. {f.label()}: {why}", err=True)
+            held.append(stack)
+            continue
         if has_state and pulumi_cli() is None:
             skipped.append(stack)
             continue
@@ -112,6 +134,7 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
     if skipped:
         click.echo(f"skipped {', '.join(skipped)}: their Pulumi state exists, and " +
                    MISSING_MESSAGE.format(command="reap"), err=True)
+    if skipped or held:
         sys.exit(2)
     if failures:
         click.echo(f"{failures} resource(s) could not be removed (see above)", err=True)

@@ -121,4 +121,5 @@ def _plain(value: Any) -> Any:
 
 def _yaml(value: Any) -> str:
     """A value as one line of YAML (flow style for structures)."""
-    return yaml.safe_dump(_plain(value), default_flow_style=True, width=10_000, sort_keys=False).strip().removesuffix("...").strip()
+    dumped = yaml.safe_dump(_plain(value), default_flow_style=True, width=10_000, sort_keys=False)
+    return dumped.strip().removesuffix("...").strip()

@@ -1,5 +1,6 @@
-"""Lambda functions: requests and GB-seconds from the function's usage (`FunctionUsage`). Reserved concurrency caps the worst case of duration;
-without it, and for requests, the worst case is unbounded."""
+"""Lambda functions: requests and GB-seconds from the function's usage (`FunctionUsage`).
+Reserved concurrency caps the worst case of duration; without it, and for requests, the worst
+case is unbounded."""
 
 from __future__ import annotations
 
