@@ -249,3 +249,27 @@ def test_database_off_keeps_the_workload(project, tmp_path):
     assert not scenario.database_enabled
     assert not graph.of_type("aws:neptune/cluster:Cluster")
     assert graph.of_type("aws:sfn/stateMachine:StateMachine") and graph.of_type("aws:glue/job:Job")
+
+
+@pytest.mark.slow  # three cold captures
+def test_the_captured_graph_is_in_the_same_order_every_run(project):
+    """The program registers resources asynchronously, in an order that changes from run to run;
+    the capture puts them in one fixed order (parents first, siblings by name), so the same
+    inputs give byte-identical reports."""
+    from gnnstack.capture import capture
+
+    runs = [[(r.type, r.name, r.parent) for r in capture(project, "production", "neo4j-ec2")[0].resources]
+            for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    seen: set[str] = set()
+    for _, name, parent in runs[0]:
+        assert parent is None or parent in seen, f"{name} comes before its parent {parent}"
+        seen.add(name)
+
+
+def test_tree_order_keeps_resources_whose_parents_loop():
+    from gnnstack.graph import Resource, ResourceGraph
+
+    g = ResourceGraph("s", "o", [Resource("t", "b", "a", {}), Resource("t", "a", "b", {}),
+                                 Resource("t", "r", None, {})])
+    assert [r.name for r in g.in_tree_order().resources] == ["r", "a", "b"]

@@ -162,5 +162,5 @@ def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple
     graph = ResourceGraph(stack, scenario.option, [
         Resource(type=t, name=n, parent=names.get(parent), inputs=inputs, custom=custom)
         for _urn, parent, t, n, custom, inputs in monitor.records
-    ])
+    ]).in_tree_order()
     return graph, scenario

@@ -98,6 +98,26 @@ class ResourceGraph:
             p = names.get(p.parent) if p.parent else None
         return p
 
+    def in_tree_order(self) -> "ResourceGraph":
+        """The same graph with its resources in one fixed order: each parent before its
+        children, siblings by name. The capture records resources in the order the program's
+        asynchronous registrations finish, which changes from run to run; reports, JSON, golden
+        files and diffs need the same bytes for the same inputs."""
+        kids: dict[Optional[str], list[Resource]] = {}
+        names = {r.name for r in self.resources}
+        for r in self.resources:
+            kids.setdefault(r.parent if r.parent in names else None, []).append(r)
+        ordered: list[Resource] = []
+        todo = sorted(kids.get(None, ()), key=lambda r: r.name, reverse=True)
+        while todo:
+            r = todo.pop()
+            ordered.append(r)
+            todo.extend(sorted(kids.get(r.name, ()), key=lambda c: c.name, reverse=True))
+        if len(ordered) != len(self.resources):  # parent links that loop: keep the rest, by name
+            seen = {id(r) for r in ordered}
+            ordered += sorted((r for r in self.resources if id(r) not in seen), key=lambda r: r.name)
+        return ResourceGraph(self.stack, self.option, ordered)
+
     def managed(self) -> list[Resource]:
         """Resources a provider creates: not components, not provider objects."""
         return [r for r in self.resources if r.custom and not r.is_provider]
