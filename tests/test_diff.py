@@ -118,6 +118,11 @@ def test_check_records_a_failed_run_that_diff_reads(tmp_path):
     ('{"tool": "gnnstack", "stacks": [{"stack": "s"}]}', "has no priced lines"),
     ('{"tool": "other", "schema": 2, "stacks": []}', 'not the output of `gnnstack check --format json` (no "tool"'),
     ('{"tool": "gnnstack", "schema": 2, "stacks": [{"stack": "s"}]}', "stacks.0.option: Field required"),
+    # A missing figure is an error, never a zero or an unbounded worst case.
+    ('{"tool": "gnnstack", "schema": 2, "stacks": [{"stack": "s", "option": "o", "environment": "e", "lines": [], '
+     '"monthly": {"worst_case": null}}]}', "stacks.0.monthly.base: Field required"),
+    ('{"tool": "gnnstack", "schema": 2, "stacks": [{"stack": "s", "option": "o", "environment": "e", "lines": [], '
+     '"monthly": {"base": "1"}}]}', "stacks.0.monthly.worst_case: Field required"),
 ])
 def test_a_file_that_is_not_a_check_output_is_one_message_exit_2(tmp_path, content, message):
     bad = tmp_path / "bad.json"

@@ -20,6 +20,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .costing.estimate import cents, money
+from .costing.report import usd
 from .errors import ConfigError
 
 ZERO = Decimal(0)
@@ -45,12 +47,17 @@ class LineIn(_Loose):
     worst_case_monthly: Optional[Decimal]
 
 
+class MonthlyIn(_Loose):
+    base: Decimal
+    worst_case: Optional[Decimal]  # required, null when a line has no cap: never read as zero
+
+
 class StackIn(_Loose):
     stack: str
     option: str
     environment: str
     file: Optional[str] = None
-    monthly: dict[str, Optional[Decimal]]
+    monthly: MonthlyIn
     lines: list[LineIn]
     unpriced_resources: list[dict[str, str]] = []
     guardrails: dict[str, Any] = {}
@@ -117,14 +124,14 @@ class Money:
         if self.before is None and self.after is None:
             return "unbounded on both sides"
         if self.before is None:
-            return f"was unbounded, now bounded at {_usd(self.after)}"
+            return f"was unbounded, now bounded at {usd(self.after)}"
         if self.after is None:
-            return f"was bounded at {_usd(self.before)}, now unbounded"
+            return f"was bounded at {usd(self.before)}, now unbounded"
         return _signed(self.change)
 
     def to_json(self) -> dict[str, Optional[str]]:
         c, p = self.change, self.percent
-        return {"before": _s(self.before), "after": _s(self.after), "change": _s(c),
+        return {"before": money(self.before), "after": money(self.after), "change": money(c),
                 "percent": None if p is None else str(p.quantize(Decimal("0.01")))}
 
 
@@ -176,7 +183,7 @@ class CostDiff:
 
     @property
     def total(self) -> Money:
-        return Money(_sum(s.base.before for s in self.stacks), _sum(s.base.after for s in self.stacks))
+        return Money(sum((s.base.before for s in self.stacks), ZERO), sum((s.base.after for s in self.stacks), ZERO))
 
     @property
     def total_worst(self) -> Money:
@@ -206,24 +213,20 @@ def diff(base: CheckFile, head: CheckFile) -> CostDiff:
     for name in sorted(set(before) | set(after)):
         b, h = before.get(name), after.get(name)
         if b is None:
-            out.stacks.append(StackDiff(name, "added", h.option, Money(ZERO, _m(h, "base")),
-                                        Money(ZERO, _m(h, "worst_case")), _resources(None, h), head=h))
+            out.stacks.append(StackDiff(name, "added", h.option, Money(ZERO, h.monthly.base),
+                                        Money(ZERO, h.monthly.worst_case), _resources(None, h), head=h))
         elif h is None:
-            out.stacks.append(StackDiff(name, "removed", b.option, Money(_m(b, "base"), ZERO),
-                                        Money(_m(b, "worst_case"), ZERO), _resources(b, None)))
+            out.stacks.append(StackDiff(name, "removed", b.option, Money(b.monthly.base, ZERO),
+                                        Money(b.monthly.worst_case, ZERO), _resources(b, None)))
         else:
             was = {u["resource"]: u for u in b.unpriced_resources}
             now = {u["resource"]: u for u in h.unpriced_resources}
             out.stacks.append(StackDiff(
                 name, "compared", h.option if h.option == b.option else f"{b.option} -> {h.option}",
-                Money(_m(b, "base"), _m(h, "base")), Money(_m(b, "worst_case"), _m(h, "worst_case")),
+                Money(b.monthly.base, h.monthly.base), Money(b.monthly.worst_case, h.monthly.worst_case),
                 _resources(b, h), [now[k] for k in sorted(set(now) - set(was))],
                 [was[k] for k in sorted(set(was) - set(now))], head=h))
     return out
-
-
-def _m(s: StackIn, key: str) -> Optional[Decimal]:
-    return s.monthly.get(key)
 
 
 def _resources(b: Optional[StackIn], h: Optional[StackIn]) -> list[ResourceDiff]:
@@ -282,10 +285,6 @@ def _total_worst(lines: dict[str, LineIn]) -> Optional[Decimal]:
     return sum((x.worst_case_monthly for x in lines.values()), ZERO)  # type: ignore[misc]
 
 
-def _sum(values) -> Decimal:
-    return sum((v for v in values if v is not None), ZERO)
-
-
 def _sum_bounded(values) -> Optional[Decimal]:
     total = ZERO
     for v in values:
@@ -295,24 +294,15 @@ def _sum_bounded(values) -> Optional[Decimal]:
     return total
 
 
-def _s(value: Optional[Decimal]) -> Optional[str]:
-    """Money in cents."""
-    return None if value is None else str(value.quantize(Decimal("0.01")))
-
-
 def _q(value: Optional[Decimal]) -> Optional[str]:
     """A quantity or unit price, as priced."""
     return None if value is None else str(value)
 
 
-def _usd(value: Optional[Decimal]) -> str:
-    return "unbounded" if value is None else f"{value.quantize(Decimal('0.01')):,}"
-
-
 def _signed(value: Optional[Decimal]) -> str:
     if value is None:
         return "n/a"
-    v = value.quantize(Decimal("0.01"))
+    v = cents(value)
     return "±0.00" if v == 0 else f"{v:+,}"
 
 
@@ -344,7 +334,7 @@ def diff_table(d: CostDiff) -> str:
     if not d.comparable:
         return "\n".join(out) + "\n"
     for s in d.stacks:
-        out.append(f"  {s.stack} ({s.option}) [{s.status}]: base {_usd(s.base.before)} -> {_usd(s.base.after)} "
+        out.append(f"  {s.stack} ({s.option}) [{s.status}]: base {usd(s.base.before)} -> {usd(s.base.after)} "
                    f"({_signed(s.base.change)}, {percent_text(s.base)}); worst case {s.worst_case.words()}")
         for r in s.resources:
             out.append(f"    {r.status:10} {r.resource}: {_signed(r.base.change)}"
@@ -354,7 +344,7 @@ def diff_table(d: CostDiff) -> str:
         for u in s.no_longer_unpriced:
             out.append(f"    now priced   {u['resource']}")
     t = d.total
-    out.append(f"  Total: base {_usd(t.before)} -> {_usd(t.after)} ({_signed(t.change)}, {percent_text(t)}); "
+    out.append(f"  Total: base {usd(t.before)} -> {usd(t.after)} ({_signed(t.change)}, {percent_text(t)}); "
                f"worst case {d.total_worst.words()}")
     return "\n".join(out) + "\n"
 
@@ -362,7 +352,7 @@ def diff_table(d: CostDiff) -> str:
 def diff_markdown(d: CostDiff, top: int = 10) -> str:
     from .templating import render
 
-    return render("reports/diff.md.j2", d=d, usd=_usd, signed=_signed, pct=percent_text, short=_short, top=top)
+    return render("reports/diff.md.j2", d=d, usd=usd, signed=_signed, pct=percent_text, short=_short, top=top)
 
 
 def diff_github(d: CostDiff) -> str:
@@ -377,7 +367,7 @@ def diff_github(d: CostDiff) -> str:
             params = ([f"file={s.head.file}"] if s.head is not None and s.head.file else []) + \
                 [f"title=gnnstack cost {s.stack}"]
             out.append(f"::notice {','.join(params)}::"
-                       + _escape(f"{s.stack}: base {_usd(s.base.before)} -> {_usd(s.base.after)} USD a month "
+                       + _escape(f"{s.stack}: base {usd(s.base.before)} -> {usd(s.base.after)} USD a month "
                                  f"({_signed(s.base.change)}, {percent_text(s.base)}); worst case "
                                  f"{s.worst_case.words()}"))
     return "\n".join(out) + ("\n" if out else "") + diff_markdown(d)
