@@ -15,6 +15,7 @@ from typing import Any, Optional
 import pulumi
 import pulumi_aws as aws
 
+from gnnstack import clock
 from gnnstack.scenario import Scenario
 
 TAG_KEYS = ("Project", "Owner", "CostCenter", "Environment", "gnnstack:stack", "gnnstack:option")
@@ -44,7 +45,7 @@ class StackContext:
             "gnnstack:option": s.option,
         }
         if self.expires_at is not None:
-            tags[EXPIRES_TAG] = self.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+            tags[EXPIRES_TAG] = clock.iso(self.expires_at)
         tags.update(extra)
         return tags
 

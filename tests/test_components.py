@@ -108,6 +108,20 @@ def test_expires_at_is_iso8601_utc_and_follows_the_ttl(captures):
     assert tags_of(vpc)[EXPIRES_TAG] == "2026-11-30T10:00:00Z"
 
 
+def test_an_expiry_given_with_an_offset_is_tagged_in_utc(tmp_path):
+    """`ttl.expires_at` with an offset: the tag says the same instant in UTC, not the local time
+    with a Z (which would move the expiry by the offset)."""
+    from gnnstack.capture import capture
+    from gnnstack.project import find_project
+
+    from .conftest import base_scenario, make_project
+
+    root = make_project(tmp_path, base_scenario(ttl={"expires_at": "2026-12-01T12:00:00+02:00"}))
+    graph, _ = capture(find_project(root), "demo")
+    vpc = graph.of_type("aws:ec2/vpc:Vpc")[0]
+    assert tags_of(vpc)[EXPIRES_TAG] == "2026-12-01T10:00:00Z"
+
+
 @pytest.mark.parametrize("env,option", CASES)
 def test_every_elastic_resource_has_a_cap(captures, env, option):
     graph, scenario = captures[(env, option)]

@@ -243,3 +243,23 @@ def test_each_kind_of_pr_change_shows_with_its_sign_and_amount(repo, tmp_path):
     comment = run("diff", str(base), str(heads["a"]), "--format", "markdown").output
     assert base_commit[:12] in comment and a[:12] in comment and "| **Total** |" in comment
     assert "+108.04" in comment and "price only" in comment
+
+
+def test_github_format_notices_each_moving_stack_and_appends_the_markdown_to_the_summary(tmp_path):
+    base = check_file(tmp_path, "base", [stack("s", [line("a", "Instance", "10", "1")]),
+                                         stack("same", [line("x", "Instance", "1", "1")])])
+    head = check_file(tmp_path, "head", [stack("s", [line("a", "Instance", "12", "1")]),
+                                         stack("same", [line("x", "Instance", "1", "1")])])
+    summary = tmp_path / "summary.md"
+    result = run("diff", str(base), str(head), "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 0
+    notices = [x for x in result.output.splitlines() if x.startswith("::")]
+    # One notice, for the stack that moved only; the message is escaped ('%' -> '%25').
+    assert notices == ["::notice file=stacks/Pulumi.s.yaml,title=gnnstack cost s::s: base 10.00 -> 12.00 USD a "
+                       "month (+2.00, +20.0%25); worst case ±0.00"]
+    assert "## gnnstack cost change" in result.output and summary.read_text().startswith("## gnnstack cost change")
+    failed = tmp_path / "failed.json"
+    failed.write_text(json.dumps({"tool": "gnnstack", "schema": 2, "status": "failed", "error": "50% broken\nhere",
+                                  "stacks": []}))
+    out = run("diff", str(failed), str(head), "--format", "github").output
+    assert out.splitlines()[0] == "::warning title=gnnstack diff::base could not be priced: 50%25 broken%0Ahere"

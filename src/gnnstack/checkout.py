@@ -272,6 +272,11 @@ def _escape_property(text: str) -> str:
     return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def workflow_command(kind: str, text: str, props: list[tuple[str, str]]) -> str:
+    """One GitHub workflow command (`::error file=...,line=...::message`), escaped."""
+    return f"::{kind} " + ",".join(f"{k}={_escape_property(x)}" for k, x in props) + f"::{_escape(text)}"
+
+
 def load_base(path: Optional[str]):
     """The base branch's `check --format json` (a `gnnstack.diff.CheckFile`), or None."""
     if not path:
@@ -323,5 +328,5 @@ def to_github(r: CheckResult, base) -> str:
         props = [("file", where.path), ("line", str(where.line)),
                  *([("col", str(where.column))] if where.column else []), ("title", f"gnnstack {v.rule}")]
         text = f.text if f.waiver is None else f"waived: {_until(f.waiver)}: {f.text}"
-        out.append(f"::{kind} " + ",".join(f"{k}={_escape_property(x)}" for k, x in props) + f"::{_escape(text)}")
+        out.append(workflow_command(kind, text, props))
     return "\n".join(out) + ("\n" if out else "") + to_markdown(r, base)

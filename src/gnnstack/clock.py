@@ -1,5 +1,5 @@
 """The current time, overridable with GNNSTACK_NOW (ISO 8601) for reproducible previews and tests,
-and the one parser of ISO 8601 timestamps (`gnnstack:expires-at` tags, GNNSTACK_NOW)."""
+and the one parser and writer of ISO 8601 timestamps (`gnnstack:expires-at` tags, GNNSTACK_NOW)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,13 @@ def parse_expiry(value: object) -> Optional[datetime]:
         return parse_timestamp(value).astimezone(timezone.utc)
     except ValueError:
         return None
+
+
+def iso(at: datetime) -> str:
+    """A timestamp as gnnstack writes it (tags, JSON, reports): UTC, to the second, with a Z.
+    An offset is converted to UTC; a time without a zone is taken as UTC."""
+    at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def now() -> datetime:

@@ -357,21 +357,19 @@ def diff_markdown(d: CostDiff, top: int = 10) -> str:
 
 def diff_github(d: CostDiff) -> str:
     """One notice per stack whose cost moves (workflow commands), then the markdown."""
+    from .checkout import workflow_command
+
     out = []
     if d.base_error:
-        out.append(f"::warning title=gnnstack diff::base could not be priced: {_escape(d.base_error)}")
+        out.append(workflow_command("warning", f"base could not be priced: {d.base_error}",
+                                    [("title", "gnnstack diff")]))
     if d.head_error:
-        out.append(f"::error title=gnnstack diff::PR could not be priced: {_escape(d.head_error)}")
+        out.append(workflow_command("error", f"PR could not be priced: {d.head_error}", [("title", "gnnstack diff")]))
     for s in d.stacks if d.comparable else []:
         if s.base.change or s.status != "compared":
-            params = ([f"file={s.head.file}"] if s.head is not None and s.head.file else []) + \
-                [f"title=gnnstack cost {s.stack}"]
-            out.append(f"::notice {','.join(params)}::"
-                       + _escape(f"{s.stack}: base {usd(s.base.before)} -> {usd(s.base.after)} USD a month "
-                                 f"({_signed(s.base.change)}, {percent_text(s.base)}); worst case "
-                                 f"{s.worst_case.words()}"))
+            props = ([("file", s.head.file)] if s.head is not None and s.head.file else []) + \
+                [("title", f"gnnstack cost {s.stack}")]
+            out.append(workflow_command("notice", f"{s.stack}: base {usd(s.base.before)} -> {usd(s.base.after)} USD "
+                                        f"a month ({_signed(s.base.change)}, {percent_text(s.base)}); worst case "
+                                        f"{s.worst_case.words()}", props))
     return "\n".join(out) + ("\n" if out else "") + diff_markdown(d)
-
-
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -448,8 +448,8 @@ def reapable(tags: dict[str, str], now: datetime) -> tuple[bool, str]:
     except ValueError as e:
         return False, f"{EXPIRES_TAG} {e}"
     if expires > now:
-        return False, f"not expired until {expires:%Y-%m-%dT%H:%M:%SZ}"
-    return True, f"expired {expires:%Y-%m-%dT%H:%M:%SZ}"
+        return False, f"not expired until {clock.iso(expires)}"
+    return True, f"expired {clock.iso(expires)}"
 
 
 @dataclass

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from . import clock
 from .graph import Resource, ResourceGraph
 from .scenario import Scenario
 
@@ -85,6 +86,6 @@ def preview_json(graph: ResourceGraph, scenario: Scenario) -> dict[str, Any]:
         "environment": scenario.environment,
         "region": scenario.region,
         "database_enabled": scenario.database_enabled,
-        "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ") if expires else None,
+        "expires_at": clock.iso(expires) if expires else None,
         "resources": [r.to_json() for r in graph],
     }

@@ -15,14 +15,10 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Optional
 
+from ..clock import iso
 from .estimate import Estimate, money
 
 HOUR_SECONDS = 3600
-
-
-def iso(at: datetime) -> str:
-    """An expiry as the `gnnstack:expires-at` tag writes it: UTC, to the second, with a Z."""
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def hours_to_expiry(expires_at: datetime, now: datetime) -> int:

@@ -16,7 +16,8 @@ from ..graph import ResourceGraph
 from ..templating import render
 from .catalog import PriceBook
 from .estimate import Estimate, cents, estimate, money
-from .lifetime import Lifetime, iso, until_expiry
+from ..clock import iso
+from .lifetime import Lifetime, until_expiry
 from .lines import CostLine
 from .usage import UsageSet
 
