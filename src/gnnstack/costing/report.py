@@ -88,16 +88,16 @@ def qty(value: Optional[Decimal]) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+def _worst(worst: Optional[Decimal], bounded: Decimal, uncapped: int) -> str:
+    return usd(worst) if worst is not None else f"unbounded ({usd(bounded)} + {uncapped} line(s) with no cap)"
+
+
 def worst_text(e: Estimate) -> str:
-    if e.worst_case is not None:
-        return usd(e.worst_case)
-    return f"unbounded ({usd(e.worst_case_bounded)} + {len(e.unbounded)} line(s) with no cap)"
+    return _worst(e.worst_case, e.worst_case_bounded, len(e.unbounded))
 
 
 def lifetime_worst_text(life: Lifetime) -> str:
-    if life.worst_case is not None:
-        return usd(life.worst_case)
-    return f"unbounded ({usd(life.worst_case_bounded)} + {life.unbounded} line(s) with no cap)"
+    return _worst(life.worst_case, life.worst_case_bounded, life.unbounded)
 
 
 def lifetime_text(life: Optional[Lifetime]) -> str:
