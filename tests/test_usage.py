@@ -321,3 +321,14 @@ def test_a_stack_file_field_left_out_that_takes_a_priced_default_is_named(tmp_pa
             "source": "default"} in doc["estimate"]["defaults_used"]
     table = CliRunner().invoke(main, ["preview", "demo"], env={"GNNSTACK_PROJECT": str(proj)}).output
     assert "demo-db-writer: neptune.instance_class = db.r6g.8xlarge" in table.split("Defaults used")[1]
+
+
+def test_a_usage_file_is_read_once_while_unchanged_and_again_once_edited(tmp_path):
+    from gnnstack.costing.usage_file import load_usage_file
+
+    f = tmp_path / "usage.yaml"
+    f.write_text("version: 1\nresources:\n  a:\n    hours_per_job: 5\n")
+    first = load_usage_file(f)
+    assert load_usage_file(f) is first  # the same parse, not read again
+    f.write_text("version: 1\nresources:\n  a:\n    hours_per_job: 50\n")
+    assert load_usage_file(f).resources == {"a": {"hours_per_job": 50}}

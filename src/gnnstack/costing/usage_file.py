@@ -17,7 +17,9 @@ and both win over the stack file.
 
 from __future__ import annotations
 
+import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Optional
 
@@ -40,7 +42,18 @@ class UsageFile(BaseModel):
 
 
 def load_usage_file(path: str | Path) -> UsageFile:
-    """Parse and check the file's shape (not yet its names: they depend on the stack)."""
+    """Parse and check the file's shape (not yet its names: they depend on the stack). Commands
+    check the file before any capture and then price several stacks or options with it: it is
+    read once per process while it is unchanged (the result is not modified by its users)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return _load(str(path), 0, -1)  # not cached: reading it gives the error
+    return _load(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, mtime_ns: int, size: int) -> UsageFile:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
