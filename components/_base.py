@@ -16,11 +16,12 @@ import pulumi
 import pulumi_aws as aws
 
 from gnnstack import clock
+from gnnstack import tags as tag
 from gnnstack.scenario import Scenario
 
-TAG_KEYS = ("Project", "Owner", "CostCenter", "Environment", "gnnstack:stack", "gnnstack:option")
-EXPIRES_TAG = "gnnstack:expires-at"
-STACK_TAG = "gnnstack:stack"
+TAG_KEYS = tag.REQUIRED
+EXPIRES_TAG = tag.EXPIRES_AT
+STACK_TAG = tag.STACK
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,12 @@ class StackContext:
     def tags(self, **extra: str) -> dict[str, str]:
         s = self.scenario
         tags = {
-            "Project": self.project,
-            "Owner": s.owner,
-            "CostCenter": s.cost_center,
-            "Environment": s.environment,
-            STACK_TAG: self.stack,
-            "gnnstack:option": s.option,
+            tag.PROJECT: self.project,
+            tag.OWNER: s.owner,
+            tag.COST_CENTER: s.cost_center,
+            tag.ENVIRONMENT: s.environment,
+            tag.STACK: self.stack,
+            tag.OPTION: s.option,
         }
         if self.expires_at is not None:
             tags[EXPIRES_TAG] = clock.iso(self.expires_at)

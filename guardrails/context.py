@@ -11,13 +11,14 @@ from functools import cached_property
 from importlib import resources
 from typing import Any, Iterator, Optional
 
+from gnnstack import tags
 from gnnstack.clock import parse_expiry  # noqa: F401  (the one parser; the rules import it from here)
 from gnnstack.costing import Estimate
 from gnnstack.costing.lifetime import Lifetime, until_expiry
 from gnnstack.graph import Resource, ResourceGraph
 
-EXPIRES_TAG = "gnnstack:expires-at"
-REQUIRED_TAGS = ("Project", "Owner", "CostCenter", "Environment", "gnnstack:stack", "gnnstack:option")
+EXPIRES_TAG = tags.EXPIRES_AT
+REQUIRED_TAGS = tags.REQUIRED
 
 
 def taggable_types() -> frozenset[str]:

@@ -9,9 +9,11 @@ from typing import Any, Callable, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from gnnstack import tags
+
 Level = Literal["advisory", "mandatory", "disabled"]
 LEVELS: tuple[str, ...] = ("advisory", "mandatory", "disabled")
-ENVIRONMENTS: tuple[str, ...] = ("experiment", "production")
+ENVIRONMENTS: tuple[str, ...] = tags.ENVIRONMENTS
 
 
 class Params(BaseModel):

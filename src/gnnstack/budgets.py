@@ -11,9 +11,10 @@ from typing import Optional
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from . import tags
 from .errors import GnnstackError
 
-STACK_TAG = "gnnstack:stack"
+STACK_TAG = tags.STACK
 
 
 @dataclass(frozen=True)

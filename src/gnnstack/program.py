@@ -10,7 +10,7 @@ import pulumi_aws as aws
 
 from gnnstack.components import OPTIONS, SECRET_KEYS, StackContext
 
-from . import clock
+from . import clock, tags
 from .project import SCENARIO_KEY, load_scenario
 
 
@@ -53,6 +53,6 @@ def main() -> None:
             secrets[key] = value
     root = OPTIONS[scenario.option](stack, ctx, secrets, pulumi.ResourceOptions(providers=[provider]))
     pulumi.export("option", scenario.option)
-    pulumi.export("expiresAt", ctx.tags().get("gnnstack:expires-at"))
+    pulumi.export("expiresAt", ctx.tags().get(tags.EXPIRES_AT))
     pulumi.export("dataBucket", root.data.bucket.bucket)
 
