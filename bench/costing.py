@@ -28,7 +28,7 @@ def synthetic_graph(size: int):
     from gnnstack.costing.usage import UsageSet
     from gnnstack.graph import Resource, ResourceGraph
     from gnnstack.project import find_project
-    from gnnstack.scenario import OPTIONS
+    from gnnstack.options import OPTIONS
 
     project = find_project(ROOT)
     templates = []

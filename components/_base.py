@@ -8,61 +8,18 @@ the guardrails and the budget filter read.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
 
-from gnnstack import clock
 from gnnstack import tags as tag
-from gnnstack.scenario import Scenario
+
+from .args import StackContext  # noqa: F401  (defined with the other arguments, pulumi-free)
 
 TAG_KEYS = tag.REQUIRED
 EXPIRES_TAG = tag.EXPIRES_AT
 STACK_TAG = tag.STACK
-
-
-@dataclass(frozen=True)
-class StackContext:
-    scenario: Scenario
-    stack: str
-    project: str
-    expires_at: Optional[datetime]
-
-    @property
-    def s(self) -> Scenario:
-        return self.scenario
-
-    def tags(self, **extra: str) -> dict[str, str]:
-        s = self.scenario
-        tags = {
-            tag.PROJECT: self.project,
-            tag.OWNER: s.owner,
-            tag.COST_CENTER: s.cost_center,
-            tag.ENVIRONMENT: s.environment,
-            tag.STACK: self.stack,
-            tag.OPTION: s.option,
-        }
-        if self.expires_at is not None:
-            tags[EXPIRES_TAG] = clock.iso(self.expires_at)
-        tags.update(extra)
-        return tags
-
-    def asg_tags(self, **extra: str) -> list[dict[str, Any]]:
-        """Auto Scaling groups take tags as a list and copy them to the instances they launch."""
-        return [
-            {"key": k, "value": v, "propagate_at_launch": True}
-            for k, v in self.tags(**extra).items()
-        ]
-
-    def launch_tag_specs(self, name: str) -> list[dict[str, Any]]:
-        """Tags for what a launch template starts: instances, their volumes and network cards."""
-        return [
-            {"resource_type": t, "tags": self.tags(Name=name)}
-            for t in ("instance", "volume", "network-interface", "spot-instances-request")
-        ]
 
 
 def child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:

@@ -30,7 +30,7 @@ def server_identity(name: str, ctx: StackContext, parent: pulumi.Resource, secre
                     bucket: aws.s3.Bucket, extra_actions: tuple[str, ...] = ()) -> ServerIdentity:
     secret = aws.secretsmanager.Secret(
         f"{name}-secret", description=f"gnnstack {ctx.stack} database credentials",
-        recovery_window_in_days=0 if ctx.s.is_experiment else 7, tags=ctx.tags(), opts=child(parent))
+        recovery_window_in_days=0 if ctx.experiment else 7, tags=ctx.tags(), opts=child(parent))
     aws.secretsmanager.SecretVersion(f"{name}-secret-value", secret_id=secret.id,
                                      secret_string=pulumi.Output.secret(secret_string), opts=child(secret))
     statements = [

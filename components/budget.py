@@ -8,11 +8,12 @@ import pulumi
 import pulumi_aws as aws
 
 from ._base import STACK_TAG, StackContext, child
+from .args import BudgetArgs
 
 
 class StackBudget(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        b = ctx.s.budget
+    def __init__(self, name: str, b: BudgetArgs, ctx: StackContext,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("gnnstack:cost:Budget", name, {"monthlyUsd": str(b.monthly_usd)}, opts)
         notifications = [
             {"comparison_operator": "GREATER_THAN", "threshold": float(t), "threshold_type": "PERCENTAGE",

@@ -10,16 +10,16 @@ import pulumi
 import pulumi_aws as aws
 
 from ._base import StackContext, bucket_access, child, policy_document, service_role
+from .args import EmrArgs
 from .network import Network
 
 EMR_SERVICE = "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"
 
 
 class EmrCluster(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
+    def __init__(self, name: str, e: EmrArgs, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        e = ctx.s.emr
-        spot = ctx.s.is_experiment
+        spot = e.task_spot
         super().__init__("gnnstack:analytics:EmrCluster", name, {
             "primaryInstanceType": e.primary_instance_type, "coreInstanceType": e.core_instance_type,
             "coreInstances": e.core_instances, "taskInstanceType": e.task_instance_type,

@@ -11,26 +11,25 @@ import pulumi_aws as aws
 from gnnstack.templating import render
 
 from ._base import StackContext, bucket_access, child, policy_document, service_role
+from .args import GlueEtlArgs, IngestionArgs
 
 GLUE_SERVICE = "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"
 
 
 class GlueEtl(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, bucket: aws.s3.Bucket,
+    def __init__(self, name: str, e: GlueEtlArgs, ctx: StackContext, bucket: aws.s3.Bucket,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        e = ctx.s.workload.etl
         super().__init__("gnnstack:etl:GlueEtl", name, {
             "workerType": e.worker_type, "workers": e.workers,
             "runsPerDay": e.runs_per_day, "timeoutMinutes": e.timeout_minutes,
             "executionClass": e.execution_class,
         }, opts)
-        g = ctx.s.graph
         role = service_role(f"{name}-role", ctx, self, ("glue.amazonaws.com",),
                             policy_document(bucket_access(bucket.arn)), managed_policy_arns=(GLUE_SERVICE,))
         script = aws.s3.BucketObjectv2(
             f"{name}-script", bucket=bucket.id, key="scripts/gnnstack_etl.py",
-            content=render("glue-etl.py.j2", stack=ctx.stack, node_features=g.node_features,
-                           edge_features=g.edge_features),
+            content=render("glue-etl.py.j2", stack=ctx.stack, node_features=e.node_features,
+                           edge_features=e.edge_features),
             server_side_encryption="aws:kms", tags=ctx.tags(), opts=child(self))
         s3 = bucket.bucket.apply(lambda b: f"s3://{b}")
         self.job = aws.glue.Job(
@@ -62,8 +61,8 @@ class GlueEtl(pulumi.ComponentResource):
 
 
 class IngestionStream(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        i = ctx.s.workload.ingestion
+    def __init__(self, name: str, i: IngestionArgs, ctx: StackContext,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__("gnnstack:ingestion:KinesisStream", name,
                          {"shards": i.shards}, opts)
         self.stream = aws.kinesis.Stream(

@@ -9,10 +9,11 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from gnnstack import instances, sizing
+from gnnstack import instances
 from gnnstack.templating import render
 
 from ._base import StackContext, child
+from .args import Neo4jArgs
 from ._servers import DATA_DIR, gp3_mapping, launch_template, server_identity, ubuntu_ami
 from .network import Network
 
@@ -29,10 +30,9 @@ def memory_settings(memory_gib: float) -> tuple[int, int]:
 
 
 class Neo4jServers(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
+    def __init__(self, name: str, n: Neo4jArgs, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
                  password: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        n = ctx.s.neo4j
-        volume_gb = n.volume.size_gb or sizing.volume_gb(ctx.s.graph, "neo4j")
+        volume_gb = n.volume.size_gb
         super().__init__("gnnstack:database:Neo4jServers", name, {
             "edition": n.edition, "instanceType": n.instance_type, "servers": n.servers,
             "minServers": n.min_servers, "maxServers": n.max_servers, "volumeGb": volume_gb,
@@ -47,7 +47,7 @@ class Neo4jServers(pulumi.ComponentResource):
         sg = network.security_group(f"{name}-sg", "Neo4j", [(BOLT, BOLT), (HTTP, HTTP), (HTTPS, HTTPS)], self,
                                     self_ports=CLUSTER_PORTS)
         user_data = ident.secret.arn.apply(lambda arn: base64.b64encode(render(
-            "neo4j-user-data.sh.j2", stack=ctx.stack, region=ctx.s.region, edition=n.edition, version=n.version,
+            "neo4j-user-data.sh.j2", stack=ctx.stack, region=ctx.region, edition=n.edition, version=n.version,
             instance_type=n.instance_type, memory_gib=spec.memory_gib, heap_gb=heap, pagecache_gb=pagecache,
             volume_gb=volume_gb, data_dir=DATA_DIR, servers=n.servers, secret_arn=arn).encode()).decode())
         template = launch_template(
@@ -55,7 +55,7 @@ class Neo4jServers(pulumi.ComponentResource):
             profile=ident.profile, security_group=sg, user_data=user_data,
             volumes=[gp3_mapping("/dev/sda1", 30),
                      gp3_mapping("/dev/sdf", volume_gb, iops=n.volume.iops, throughput=n.volume.throughput_mbps,
-                                 delete_on_termination=ctx.s.is_experiment)])
+                                 delete_on_termination=ctx.experiment)])
         self.group = aws.autoscaling.Group(
             f"{name}-asg",
             min_size=n.min_servers,

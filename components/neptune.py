@@ -8,19 +8,19 @@ import pulumi
 import pulumi_aws as aws
 
 from ._base import StackContext, child
+from .args import NeptuneArgs
 from .network import Network
 
 NEPTUNE_PORT = 8182
 
 
 class NeptuneCluster(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, network: Network,
+    def __init__(self, name: str, n: NeptuneArgs, ctx: StackContext, network: Network,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        n = ctx.s.neptune
         super().__init__("gnnstack:database:NeptuneCluster", name, {
             "instanceClass": n.instance_class, "readers": n.readers, "maxReaders": n.max_readers,
         }, opts)
-        exp = ctx.s.is_experiment
+        exp = ctx.experiment
         subnets = aws.neptune.SubnetGroup(
             f"{name}-subnets", subnet_ids=[s.id for s in network.private_subnets], tags=ctx.tags(), opts=child(self))
         sg = network.security_group(f"{name}-sg", "Neptune", [(NEPTUNE_PORT, NEPTUNE_PORT)], self)

@@ -4,20 +4,13 @@ and security groups that only ever admit traffic from inside the VPC (or named t
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from ._base import StackContext, child
-
-
-@dataclass(frozen=True)
-class NetworkArgs:
-    cidr: str
-    nat_gateway: bool
-    trusted_cidrs: Sequence[str] = ()
+from .args import NetworkArgs
 
 
 class Network(pulumi.ComponentResource):
@@ -53,7 +46,7 @@ class Network(pulumi.ComponentResource):
                                           route_table_id=self.private_route_table.id, opts=child(subnet))
         # S3 traffic stays on the AWS network for free instead of paying NAT processing per GB.
         self.s3_endpoint = aws.ec2.VpcEndpoint(
-            f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{ctx.s.region}.s3",
+            f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{ctx.region}.s3",
             vpc_endpoint_type="Gateway", route_table_ids=[self.private_route_table.id],
             tags=ctx.tags(Name=f"{name}-s3"), opts=child(self.vpc))
         if args.nat_gateway:

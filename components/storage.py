@@ -18,7 +18,7 @@ class DataBucket(pulumi.ComponentResource):
     def __init__(self, name: str, ctx: StackContext, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         # What the bucket will hold is usage, declared for pricing in components/usage.py.
         super().__init__("gnnstack:storage:DataBucket", name, {}, opts)
-        exp = ctx.s.is_experiment
+        exp = ctx.experiment
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
             # Experiments must tear down cleanly even with objects inside; production keeps data.

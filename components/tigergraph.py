@@ -11,10 +11,11 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from gnnstack import instances, sizing
+from gnnstack import instances
 from gnnstack.templating import render
 
 from ._base import StackContext, child
+from .args import TigerGraphArgs
 from ._servers import DATA_DIR, server_identity, ubuntu_ami
 from .network import Network
 
@@ -24,11 +25,9 @@ DOWNLOAD = "https://dl.tigergraph.com/enterprise-edition/tigergraph-{version}-of
 
 
 class TigerGraphCluster(pulumi.ComponentResource):
-    def __init__(self, name: str, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
+    def __init__(self, name: str, t: TigerGraphArgs, ctx: StackContext, network: Network, bucket: aws.s3.Bucket,
                  credentials: pulumi.Input[str], opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        t = ctx.s.tigergraph
-        volume_gb = t.volume.size_gb or sizing.volume_gb(
-            ctx.s.graph, "tigergraph", shards=t.nodes, replicas=t.replication_factor)
+        volume_gb = t.volume.size_gb
         super().__init__("gnnstack:database:TigerGraphCluster", name, {
             "edition": t.edition, "instanceType": t.instance_type, "nodes": t.nodes, "volumeGb": volume_gb,
             "replicationFactor": t.replication_factor,
@@ -38,13 +37,13 @@ class TigerGraphCluster(pulumi.ComponentResource):
         sg = network.security_group(f"{name}-sg", "TigerGraph", [(REST, REST), (GUI, GUI)], self,
                                     self_ports=CLUSTER_PORTS)
         # Fixed private addresses so every node's installer config can list the whole cluster.
-        subnet_block = ipaddress.ip_network(ctx.s.network.cidr, strict=False)
+        subnet_block = ipaddress.ip_network(t.vpc_cidr, strict=False)
         first_subnet = next(subnet_block.subnets(new_prefix=max(subnet_block.prefixlen, 24)))
         ips = [str(first_subnet.network_address + 10 + i) for i in range(t.nodes)]
         self.nodes = []
         for i, ip in enumerate(ips):
             user_data = ident.secret.arn.apply(lambda arn, i=i: render(
-                "tigergraph-user-data.sh.j2", stack=ctx.stack, region=ctx.s.region, index=i, nodes=t.nodes,
+                "tigergraph-user-data.sh.j2", stack=ctx.stack, region=ctx.region, index=i, nodes=t.nodes,
                 node_ips=ips, replication_factor=t.replication_factor, data_dir=DATA_DIR, volume_gb=volume_gb,
                 secret_arn=arn, download_url=DOWNLOAD.format(version=t.version)))
             self.nodes.append(aws.ec2.Instance(
@@ -61,7 +60,7 @@ class TigerGraphCluster(pulumi.ComponentResource):
                 ebs_block_devices=[{
                     "device_name": "/dev/sdf", "volume_size": volume_gb, "volume_type": "gp3",
                     "iops": t.volume.iops, "throughput": t.volume.throughput_mbps, "encrypted": True,
-                    "delete_on_termination": ctx.s.is_experiment, "tags": ctx.tags(Name=f"{name}-m{i + 1}-data")}],
+                    "delete_on_termination": ctx.experiment, "tags": ctx.tags(Name=f"{name}-m{i + 1}-data")}],
                 user_data_base64=user_data.apply(lambda u: base64.b64encode(u.encode()).decode()),
                 tags=ctx.tags(Name=f"{name}-m{i + 1}"),
                 opts=child(self)))

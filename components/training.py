@@ -19,6 +19,7 @@ from gnnstack import instances
 from gnnstack.templating import render
 
 from ._base import SSM_CORE, StackContext, bucket_access, child, json_output, policy_document, service_role
+from .args import TrainingArgs, TuningArgs
 from ._servers import gp3_mapping, launch_template
 
 _DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -119,9 +120,8 @@ def sagemaker_execution_role(name: str, ctx: StackContext, parent: pulumi.Resour
 class SageMakerTraining(_ScheduledStateMachine):
     """Daily SageMaker training job: fixed instance count, max runtime, managed spot with max wait."""
 
-    def __init__(self, name: str, ctx: StackContext, bucket: aws.s3.Bucket, role: aws.iam.Role,
+    def __init__(self, name: str, t: TrainingArgs, ctx: StackContext, bucket: aws.s3.Bucket, role: aws.iam.Role,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        t = ctx.s.training
         super().__init__("gnnstack:training:SageMakerTraining", name, {
             "instanceType": t.instance_type, "instanceCount": t.instance_count,
             "daysPerWeek": t.days_per_week, "maxRuntimeHours": str(t.max_runtime_hours), "spot": t.spot,
@@ -134,7 +134,7 @@ class SageMakerTraining(_ScheduledStateMachine):
         job = {
             "TrainingJobName.$": "States.Format('gnn-train-{}', $$.Execution.Name)",
             "AlgorithmSpecification": {
-                "TrainingImage": t.image_uri or training_image(ctx.s.region, t.instance_type),
+                "TrainingImage": t.image_uri or training_image(ctx.region, t.instance_type),
                 "TrainingInputMode": "FastFile",
             },
             "RoleArn": role.arn,
@@ -164,11 +164,9 @@ class SageMakerTraining(_ScheduledStateMachine):
 class SageMakerTuning(_ScheduledStateMachine):
     """Weekly (or more) SageMaker hyperparameter tuning with capped job count and parallelism."""
 
-    def __init__(self, name: str, ctx: StackContext, bucket: aws.s3.Bucket, role: aws.iam.Role,
+    def __init__(self, name: str, u: TuningArgs, ctx: StackContext, bucket: aws.s3.Bucket, role: aws.iam.Role,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        u = ctx.s.workload.tuning
-        instance_type = ctx.s.tuning_instance_type
-        spot = ctx.s.tuning_spot
+        instance_type, spot = u.instance_type, u.spot
         super().__init__("gnnstack:training:SageMakerTuning", name, {
             "instanceType": instance_type, "parallelJobs": u.parallel_jobs,
             "maxTrainingJobs": u.max_training_jobs,
@@ -180,7 +178,7 @@ class SageMakerTuning(_ScheduledStateMachine):
         s3 = bucket.bucket.apply(lambda b: f"s3://{b}")
         definition_job = {
             "AlgorithmSpecification": {
-                "TrainingImage": ctx.s.training.image_uri or training_image(ctx.s.region, instance_type),
+                "TrainingImage": u.image_uri or training_image(ctx.region, instance_type),
                 "TrainingInputMode": "FastFile",
                 "MetricDefinitions": [{"Name": "validation:auc", "Regex": "val_auc=([0-9\\.]+)"}],
             },
@@ -222,7 +220,7 @@ class SageMakerTuning(_ScheduledStateMachine):
                                 "Parameters": job, "End": True}},
         })
         self._schedule(name, ctx, definition, _sagemaker_sfn_policy("tuning", role.arn),
-                       scheduler_cron(ctx.s.training.start_hour_utc, *reversed(ctx.s.tuning_cron_days)))
+                       scheduler_cron(u.start_hour_utc, *u.runs))
         self.register_outputs({"stateMachine": self.state_machine.arn})
 
 
@@ -230,9 +228,8 @@ class Ec2GpuTraining(pulumi.ComponentResource):
     """GPU training capacity on EC2: an Auto Scaling group at zero that a schedule scales up each
     training day and back down after the maximum runtime; spot in experiments."""
 
-    def __init__(self, name: str, ctx: StackContext, bucket: aws.s3.Bucket, subnet_ids: list,
+    def __init__(self, name: str, t: TrainingArgs, ctx: StackContext, bucket: aws.s3.Bucket, subnet_ids: list,
                  security_group: aws.ec2.SecurityGroup, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        t = ctx.s.training
         super().__init__("gnnstack:training:Ec2GpuTraining", name, {
             "instanceType": t.instance_type, "instanceCount": t.instance_count,
             "maxInstanceCount": t.max_instance_count,
@@ -244,7 +241,7 @@ class Ec2GpuTraining(pulumi.ComponentResource):
         profile = aws.iam.InstanceProfile(f"{name}-profile", role=role.name, tags=ctx.tags(), opts=child(role))
         max_minutes = int(t.max_runtime_hours * 60)
         user_data = bucket.bucket.apply(lambda b: base64.b64encode(render(
-            "gpu-training-user-data.sh.j2", stack=ctx.stack, region=ctx.s.region, bucket=b,
+            "gpu-training-user-data.sh.j2", stack=ctx.stack, region=ctx.region, bucket=b,
             max_runtime_minutes=max_minutes, gpus=spec.gpus).encode()).decode())
         template = launch_template(
             f"{name}-gpu", ctx, self, image_id=DLAMI, instance_type=t.instance_type, profile=profile,

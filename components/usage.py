@@ -121,7 +121,7 @@ def declare(s: Scenario, stack: str) -> UsageSet:
                                         month_source if month_value is not None else DEFAULT))
     _shared(d, s, stack)
     if s.database_enabled:
-        DATABASES[s.option](d, s, f"{stack}-db")
+        DATABASES[s.spec.database](d, s, f"{stack}-db")
     return d.set
 
 
@@ -216,5 +216,5 @@ def _emr(d: Declarations, s: Scenario, name: str) -> None:
 
 
 DATABASES: dict[str, Callable[[Declarations, Scenario, str], None]] = {
-    "neptune-sagemaker": _neptune, "neo4j-ec2": _neo4j, "tigergraph-ec2": _tigergraph, "emr-spark": _emr,
+    "neptune": _neptune, "neo4j": _neo4j, "tigergraph": _tigergraph, "emr": _emr,
 }

@@ -12,7 +12,7 @@ import yaml
 
 from gnnstack.capture import capture
 from gnnstack.project import find_project
-from gnnstack.scenario import OPTIONS
+from gnnstack.options import OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 ENVIRONMENTS = ("experiment", "production")

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from gnnstack.cli import main
 from gnnstack.sizing import GB, feature_bytes
-from gnnstack.scenario import OPTIONS, GraphScale
+from gnnstack.options import OPTIONS
+from gnnstack.scenario import GraphScale
 
 from .conftest import ROOT, base_scenario, make_project
 

@@ -12,7 +12,7 @@ from gnnstack.guardrails import RULES, evaluate
 from gnnstack.guardrails.config import CONFIG_VERSION, parse_config
 from gnnstack.guardrails.evaluate import Violation
 from gnnstack.locate import RULE_CAUSES, SCENARIO, component_sources, locate, scenario_paths
-from gnnstack.scenario import OPTIONS
+from gnnstack.options import OPTIONS
 
 from .conftest import CASES, ROOT, priced
 

@@ -139,10 +139,8 @@ def _finish(loop: asyncio.AbstractEventLoop) -> None:
 def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
     """Run the stack's program offline; the resource graph and the validated scenario."""
     config, scenario = load_stack(project, stack, option)  # validates first: errors before Pulumi runs
-    from gnnstack.components import SECRET_KEYS
-
     values = {SCENARIO_KEY: json.dumps(config[SCENARIO_KEY], default=str), OPTION_KEY: scenario.option}
-    secret_keys = [f"gnnstack:{k}" for k in SECRET_KEYS[scenario.option]]
+    secret_keys = [f"gnnstack:{k}" for k in scenario.spec.secrets]
     values.update({k: OFFLINE_SECRET for k in secret_keys})
     for key, value in config.items():
         if key not in values and not (isinstance(value, dict) and "secure" in value):

@@ -8,7 +8,7 @@ import os
 import pulumi
 import pulumi_aws as aws
 
-from gnnstack.components import OPTIONS, SECRET_KEYS, StackContext
+from gnnstack.components import StackContext, option_args
 
 from . import clock, tags
 from .project import SCENARIO_KEY, load_scenario
@@ -41,17 +41,18 @@ def main() -> None:
     scenario = load_scenario(
         config.require_object("scenario"), source=f"stack {stack!r} config {SCENARIO_KEY}",
         option=config.get("option"))
-    ctx = StackContext(scenario, stack, pulumi.get_project(), scenario.expires_at(clock.now()))
+    ctx = StackContext.for_scenario(scenario, stack, pulumi.get_project(), scenario.expires_at(clock.now()))
     # One explicit provider pinned to the scenario's region: the stack file is the only place
     # the region is set, so the CLI's estimate and the deployment cannot disagree.
     provider = aws.Provider(f"aws-{scenario.region}", region=scenario.region,
                             **local_provider_args(os.environ.get(LOCAL_ENDPOINT_ENV)))
     secrets = {}
-    for key in SECRET_KEYS[scenario.option]:
+    for key in scenario.spec.secrets:
         value = config.get_secret(key)
         if value is not None:
             secrets[key] = value
-    root = OPTIONS[scenario.option](stack, ctx, secrets, pulumi.ResourceOptions(providers=[provider]))
+    stack_class = scenario.spec.load_stack_class()
+    root = stack_class(stack, ctx, option_args(scenario), secrets, pulumi.ResourceOptions(providers=[provider]))
     pulumi.export("option", scenario.option)
     pulumi.export("expiresAt", ctx.tags().get(tags.EXPIRES_AT))
     pulumi.export("dataBucket", root.data.bucket.bucket)

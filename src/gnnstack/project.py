@@ -12,7 +12,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError, did_you_mean, not_utf8
-from .scenario import OPTIONS, Scenario
+from .options import option as option_spec
+from .scenario import Scenario
 
 SCENARIO_KEY = "gnnstack:scenario"
 OPTION_KEY = "gnnstack:option"
@@ -105,9 +106,7 @@ def load_scenario(raw: Any, source: str, option: Optional[str] = None) -> Scenar
     if not isinstance(raw, dict):
         raise ConfigError(f"'{SCENARIO_KEY}' must be a mapping of scenario fields", source=source)
     if option is not None:
-        if option not in OPTIONS:
-            raise ConfigError(f"unknown option {option!r}; allowed: {', '.join(OPTIONS)}."
-                              f"{did_you_mean(option, OPTIONS)}")
+        option_spec(option)  # an unknown name fails here, with the options and the closest one
         raw = {**raw, "option": option}
     try:
         return Scenario.model_validate(raw)

@@ -8,7 +8,7 @@ import click
 
 from gnnstack.costing.report import Comparison, compare_markdown, compare_table, cost_report, price_book
 from gnnstack.project import find_project
-from gnnstack.scenario import OPTIONS
+from gnnstack.options import OPTIONS
 
 from .options import format_option, prices_option, usage_option
 from .output import progress

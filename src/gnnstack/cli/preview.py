@@ -10,7 +10,7 @@ import click
 from gnnstack import render
 from gnnstack.costing.report import cost_markdown, cost_table, defaults_text
 from gnnstack.project import find_project
-from gnnstack.scenario import OPTIONS
+from gnnstack.options import OPTIONS
 
 from .options import format_option, guardrails_option, prices_option, usage_option
 from .output import progress

@@ -9,7 +9,7 @@ import click
 import yaml
 
 from gnnstack.project import find_project
-from gnnstack.scenario import OPTIONS
+from gnnstack.options import OPTIONS
 
 from .output import progress, write_output
 
