@@ -206,7 +206,7 @@ def test_each_kind_of_pr_change_shows_with_its_sign_and_amount(repo, tmp_path):
                   "neptune,instance/db.r6g.xlarge,us-east-1,hour,0.700,")
     # (b) a component: the tuning jobs' instance type fixed in code to ml.p3.8xlarge.
     b = pr_commit(repo, "component", "components/training.py",
-                  "instance_type = ctx.s.tuning_instance_type", 'instance_type = "ml.p3.8xlarge"')
+                  "instance_type, spot = u.instance_type, u.spot", 'instance_type, spot = "ml.p3.8xlarge", u.spot')
     # (c) the stack file: the training volume from 200 (the default) to 400 GB.
     c = pr_commit(repo, "stack", "stacks/Pulumi.experiment.yaml",
                   "        max_runtime_hours: 6\n", "        max_runtime_hours: 6\n        volume_gb: 400\n")

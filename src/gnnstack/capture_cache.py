@@ -10,14 +10,18 @@ change gives a new key. `GNNSTACK_CACHE=off` disables the cache; `GNNSTACK_CACHE
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Optional
+from typing import Callable, ContextManager, Optional, Sequence
 
+from .errors import ConfigError
 from .graph import Resource, ResourceGraph
 from .project import Project, load_stack
 from .scenario import Scenario
@@ -65,29 +69,94 @@ def cache_key(project: Project, stack: str, option: Optional[str], scenario: Sce
     return h.hexdigest()[:32]
 
 
-def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
-    """The stack's graph, from the cache when nothing it depends on has changed."""
+def _cached(project: Project, stack: str, option: Optional[str]) -> tuple[Scenario, Optional[Path],
+                                                                        Optional[ResourceGraph]]:
+    """The validated scenario, the cache entry's path and, on a hit, the cached graph."""
     _, scenario = load_stack(project, stack, option)  # validates first: errors before any cache or Pulumi
     folder = cache_dir()
     path = folder / f"{cache_key(project, stack, option, scenario)}.json" if folder else None
     if path is not None and path.exists():
         try:
             data = json.loads(path.read_text())
-            return ResourceGraph(data["stack"], data["option"], [
+            return scenario, path, ResourceGraph(data["stack"], data["option"], [
                 Resource(r["type"], r["name"], r["parent"], r["inputs"], r["custom"]) for r in data["resources"]
-            ]), scenario
+            ])
         except (ValueError, KeyError, TypeError):
-            pass  # a damaged entry is rebuilt below
+            pass  # a damaged entry is rebuilt
+    return scenario, path, None
+
+
+def _store(path: Optional[Path], graph: ResourceGraph) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"stack": graph.stack, "option": graph.option, "resources": [
+            {**r.to_json(), "custom": r.custom} for r in graph.resources]}))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+
+
+def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
+    """The stack's graph, from the cache when nothing it depends on has changed."""
+    scenario, path, graph = _cached(project, stack, option)
+    if graph is not None:
+        return graph, scenario
     from .capture import capture as run_capture  # imports Pulumi
 
     graph, scenario = run_capture(project, stack, option)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"stack": graph.stack, "option": graph.option, "resources": [
-                {**r.to_json(), "custom": r.custom} for r in graph.resources]}))
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only cache only costs speed
+    _store(path, graph)
     return graph, scenario
+
+
+def jobs() -> int:
+    """How many processes `capture_all` may use: $GNNSTACK_JOBS, else one per CPU."""
+    value = os.environ.get("GNNSTACK_JOBS", "").strip()
+    if not value:
+        return os.cpu_count() or 1
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ConfigError(f"GNNSTACK_JOBS={value!r} is not a number of processes: set a whole number >= 1 "
+                          "(1 captures one option after another)")
+    return n
+
+
+def _run_capture(project: Project, stack: str, option: str) -> ResourceGraph:
+    from .capture import capture as run_capture
+
+    return run_capture(project, stack, option)[0]
+
+
+def capture_all(project: Project, stack: str, options: Sequence[str],
+                step: Optional[Callable[[str], ContextManager[object]]] = None
+                ) -> list[tuple[ResourceGraph, Scenario]]:
+    """`capture` for several options of one stack, in their order. Cache misses after the first
+    run in forked processes (up to `jobs()`): the first capture in this process imports Pulumi and
+    the AWS packages the options share, and each fork starts with them loaded, so the options
+    cost what their programs cost and not their imports again. `step(text)` wraps each stage (a
+    progress line). Where fork is unavailable, or with GNNSTACK_JOBS=1, they run one by one."""
+    step = step or (lambda text: contextlib.nullcontext())
+    found = [(option, *_cached(project, stack, option)) for option in options]
+    misses = [i for i, (_, _, _, graph) in enumerate(found) if graph is None]
+    graphs: dict[int, ResourceGraph] = {i: g for i, (_, _, _, g) in enumerate(found) if g is not None}
+    workers = min(jobs(), len(misses) - 1)
+    parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    first = misses[:1] if parallel else misses
+    for n, i in enumerate(first, start=1):
+        with step(f"{stack}: {options[i]} ({n}/{len(misses)}): running the Pulumi program under mocks"):
+            graphs[i] = _run_capture(project, stack, options[i])
+    if parallel:
+        rest = misses[1:]
+        names = ", ".join(options[i] for i in rest)
+        with step(f"{stack}: {names}: running their Pulumi programs under mocks in {workers} processes"):
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                done = pool.map(_run_capture, [project] * len(rest), [stack] * len(rest), [options[i] for i in rest])
+                graphs.update(zip(rest, done))
+    for i in misses:
+        _store(found[i][2], graphs[i])
+    return [(graphs[i], found[i][1]) for i in range(len(options))]

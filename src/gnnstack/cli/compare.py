@@ -25,7 +25,9 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
 
     Builds neptune-sagemaker, neo4j-ec2, tigergraph-ec2 and emr-spark offline on the same graph,
     workload and region, and shows each one's base and worst-case monthly cost, its month-12
-    cost as the graph grows, what is unpriced and its biggest lines.
+    cost as the graph grows, what is unpriced and its biggest lines. Options not in the capture
+    cache run in parallel processes after the first: GNNSTACK_JOBS sets how many (default: one
+    per CPU; 1 runs them one after another).
 
     \b
     Examples:
@@ -33,7 +35,7 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
       gnnstack compare production --format markdown > costs.md
       gnnstack compare experiment --usage usage.yaml
     """
-    from gnnstack.capture_cache import capture  # Pulumi is imported only on a cache miss
+    from gnnstack.capture_cache import capture_all  # Pulumi is imported only on a cache miss
 
     from gnnstack.assess import stack_usage
     from gnnstack.costing.usage_file import load_usage_file
@@ -41,10 +43,7 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
     project = find_project()
     if usage:
         load_usage_file(usage)  # a malformed file fails before any capture
-    captured = []
-    for i, option in enumerate(OPTIONS, start=1):
-        with progress(f"{stack}: {option} ({i}/{len(OPTIONS)}): running the Pulumi program under mocks"):
-            captured.append(capture(project, stack, option))
+    captured = capture_all(project, stack, OPTIONS, step=progress)
     names = frozenset(r.name for graph, _ in captured for r in graph.resources)
     reports = []
     for i, (graph, scenario) in enumerate(captured, start=1):
