@@ -5,7 +5,6 @@ generated from guardrails/config.yaml. Kept apart from `__main__.py` so it can b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Mapping, Sequence
@@ -17,10 +16,11 @@ from gnnstack.costing.report import lifetime_text, price_book, usd, worst_text
 from gnnstack.costing.usage import UsageSet
 from gnnstack.graph import Resource, ResourceGraph
 
-from .config import GuardrailConfig, Setting, Waiver
+from .config import GuardrailConfig
 from .context import RuleContext
 from .evaluate import run_rule
 from .registry import RULES, Rule
+from .waivers import Waivers
 
 COMPONENT_PREFIXES = ("gnnstack:", "pulumi:pulumi:Stack")
 
@@ -30,7 +30,7 @@ def policy_config(config: GuardrailConfig, environment: str) -> dict[str, dict[s
     out: dict[str, dict[str, Any]] = {}
     for name, s in config.for_environment(environment).items():
         out[name] = {"enforcementLevel": s.level, "params": s.params.model_dump(mode="json"),
-                     "waivers": [w.to_json() for w in config.waivers if w.rule == name]}
+                     "waivers": [w.to_json() for w in config.waivers.for_rule(name)]}
     out["cost-estimate"] = {"enforcementLevel": "advisory"}
     return out
 
@@ -111,13 +111,12 @@ class PackAdapter:
         params = rule.params(**_whole(config.get("params") or rule.example))
         graph, est = self._priced(resources)
         ctx = RuleContext(graph, est, clock.now())
-        waivers = [Waiver(w["rule"], w["resource"], w["reason"], date.fromisoformat(w["expires"]),
-                          w.get("stack", "*")) for w in config.get("waivers") or []]
+        waivers = Waivers.from_json(config.get("waivers") or [])
         urns = {r.name: r.urn for r in resources}
         today = clock.now().date()
         out = []
-        for resource, message in run_rule(ctx, Setting(rule, "", params)):
-            if any(not w.expired(today) and w.matches(name, resource, graph.stack) for w in waivers):
+        for resource, message in run_rule(ctx, rule, params):
+            if waivers.find(name, resource, graph.stack, today) is not None:
                 continue
             out.append((urns.get(resource, ""), f"{resource}: {message}"))
         return out
