@@ -86,8 +86,10 @@ class GuardrailFile(BaseModel):
 
 
 def _keyed(model_name: str, fields: Mapping[str, type[BaseModel]]) -> type[Keyed]:
-    return create_model(model_name, __base__=Keyed, **{
-        key.replace("-", "_"): (Optional[kind], Field(default=None, alias=key)) for key, kind in fields.items()})
+    # Field definitions are built at run time: typed as Any, which create_model's signature takes.
+    definitions: dict[str, Any] = {key.replace("-", "_"): (Optional[kind], Field(default=None, alias=key))
+                                   for key, kind in fields.items()}
+    return create_model(model_name, __base__=Keyed, **definitions)
 
 
 _MODEL: Optional[tuple[tuple[Rule, ...], type[GuardrailFile]]] = None
@@ -98,13 +100,16 @@ def file_model() -> type[GuardrailFile]:
     global _MODEL
     rules = tuple(RULES.values())
     if _MODEL is None or [id(r) for r in _MODEL[0]] != [id(r) for r in rules]:
-        entries = {r.name: create_model(f"RuleEntry[{r.name}]", __base__=RuleEntry, params=(Optional[r.params], None))
-                   for r in rules}
-        environment = _keyed("Environment", entries)
-        environments = _keyed("Environments", {env: environment for env in ENVIRONMENTS})
-        _MODEL = rules, create_model("GuardrailFile[registry]", __base__=GuardrailFile,
-                                     environments=(Optional[environments], None))
+        entries = {r.name: _entry_model(r) for r in rules}
+        environments = _keyed("Environments", dict.fromkeys(ENVIRONMENTS, _keyed("Environment", entries)))
+        narrowed: dict[str, Any] = {"environments": (Optional[environments], None)}
+        _MODEL = rules, create_model("GuardrailFile[registry]", __base__=GuardrailFile, **narrowed)
     return _MODEL[1]
+
+
+def _entry_model(rule: Rule) -> type[RuleEntry]:
+    params: dict[str, Any] = {"params": (Optional[rule.params], None)}
+    return create_model(f"RuleEntry[{rule.name}]", __base__=RuleEntry, **params)
 
 
 # --------------------------------------------------------------------------- the result

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Mapping, Sequence
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from gnnstack import clock
 from gnnstack.costing import Estimate, estimate
@@ -21,6 +21,9 @@ from .context import RuleContext
 from .evaluate import run_rule
 from .registry import RULES, Rule
 from .waivers import Waivers
+
+if TYPE_CHECKING:  # imported where it is used: only the pack itself needs pulumi_policy
+    from pulumi_policy import PolicyConfigSchema
 
 COMPONENT_PREFIXES = ("gnnstack:", "pulumi:pulumi:Stack")
 
@@ -62,10 +65,10 @@ def _plain(value: Any) -> Any:
 class PackAdapter:
     project_root: Path
     rules: dict[str, Rule] = field(default_factory=lambda: dict(RULES))
-    _cache: dict[tuple, tuple[ResourceGraph, Estimate]] = field(default_factory=dict)
+    _cache: dict[tuple[str, ...], tuple[ResourceGraph, Estimate]] = field(default_factory=dict)
 
     def _priced(self, resources: list[Any]) -> tuple[ResourceGraph, Estimate]:
-        key = tuple(r.urn for r in resources)
+        key = tuple(str(r.urn) for r in resources)
         if key not in self._cache:
             graph = graph_from_policy_resources(resources, self._stack(resources))
             option = next((r for r in graph.resources if r.type.startswith("gnnstack:option:")), None)
@@ -96,7 +99,7 @@ class PackAdapter:
                 return parts[0].removeprefix("urn:pulumi:")
         return "pulumi"
 
-    def config_schema(self, name: str):
+    def config_schema(self, name: str) -> PolicyConfigSchema:
         from pulumi_policy import PolicyConfigSchema
 
         return PolicyConfigSchema(properties={
@@ -104,7 +107,7 @@ class PackAdapter:
             "waivers": {"type": "array", "description": "Waivers: rule, resource, stack, reason, expires"},
         })
 
-    def check(self, name: str, resources: list[Any], config: Optional[dict[str, Any]]) -> list[tuple[str, str]]:
+    def check(self, name: str, resources: list[Any], config: Optional[Mapping[str, Any]]) -> list[tuple[str, str]]:
         """(urn, message) for each unwaived finding of rule `name`."""
         rule = self.rules[name]
         config = config or {}
