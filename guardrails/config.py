@@ -4,7 +4,7 @@ default level and default params. Waivers carry a reason and an expiry date; an 
 stops applying and the report says so.
 
 The file's shape is a set of pydantic models (unknown keys refused); each rule's params are
-checked by the rule's own params model from the registry. A mistake is one `ConfigError` naming
+checked by the rule's own params model from the registry, each waiver by `waivers.Waiver`. A mistake is one `ConfigError` naming
 the file (and line, when read from a file), the entry (`environments.experiment.autoscaling-caps
 .params.max_instances`, `waivers[2].expires`) and the fix."""
 
@@ -35,8 +35,15 @@ class RuleEntry(BaseModel):
     """`environments.<env>.<rule>`; each rule's own subclass types `params` with its model."""
 
     model_config = _STRICT
-    level: Optional[Level] = None
-    params: Optional[Params] = None
+    level: Optional[Level] = None  # not given: the rule's default for the environment
+    params: Optional[Params] = None  # not given or null: the defaults (or the example, see _parse)
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _not_blank(cls, level: object) -> object:
+        if level is None:  # `level:` left empty is a mistake, not a request for the default
+            raise ValueError(f"None is not a level; use one of {', '.join(LEVELS)}")
+        return level
 
 
 class Keyed(BaseModel):
@@ -205,7 +212,7 @@ def _message(err: ErrorDetails, data: Any) -> str:
         return f"{what} (parameters of {rule.name}: {allowed})"
     if kind == "extra_forbidden":
         return _unknown(loc)
-    if kind in ("missing", "string_too_short") and loc[:1] == ("waivers",):
+    if kind in ("missing", "string_type", "string_too_short") and loc[:1] == ("waivers",):
         return NEEDS[str(loc[-1])]
     if kind == "literal_error" and loc[-1] == "level":
         return f"{err['input']!r} is not a level; use one of {', '.join(LEVELS)}"
