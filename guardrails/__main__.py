@@ -14,9 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from pulumi import log
-from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+from pulumi_policy import (EnforcementLevel, Policy, PolicyPack, ReportViolation, StackValidationArgs,
+                           StackValidationPolicy)
 
-from gnnstack.guardrails.pack import PackAdapter
+# mypy checks this folder as the package `guardrails` (pyproject.toml), so it cannot resolve the
+# installed name; Pulumi runs this file as a script, where only the installed name works.
+from gnnstack.guardrails.pack import PackAdapter  # type: ignore[import-not-found,unused-ignore]
 
 LEVELS = {"advisory": EnforcementLevel.ADVISORY, "mandatory": EnforcementLevel.MANDATORY,
           "disabled": EnforcementLevel.DISABLED}
@@ -27,7 +30,7 @@ adapter = PackAdapter(project_root=Path(__file__).resolve().parent.parent)
 def _policy(name: str) -> StackValidationPolicy:
     rule = adapter.rules[name]
 
-    def validate(args, report_violation) -> None:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         for urn, message in adapter.check(name, args.resources, args.get_config()):
             report_violation(message, urn)
 
@@ -36,14 +39,11 @@ def _policy(name: str) -> StackValidationPolicy:
                                  config_schema=adapter.config_schema(name))
 
 
-def _cost(args, report_violation) -> None:
+def _cost(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     log.info(adapter.cost_summary(args.resources))
 
 
-PolicyPack(
-    name="gnnstack-guardrails",
-    enforcement_level=EnforcementLevel.ADVISORY,
-    policies=[_policy(name) for name in sorted(adapter.rules)] + [
-        StackValidationPolicy(name="cost-estimate", description="Logs the projected monthly cost (never fails).",
-                              validate=_cost, enforcement_level=EnforcementLevel.ADVISORY)],
-)
+policies: list[Policy] = [_policy(name) for name in sorted(adapter.rules)]
+policies.append(StackValidationPolicy(name="cost-estimate", validate=_cost, enforcement_level=EnforcementLevel.ADVISORY,
+                                      description="Logs the projected monthly cost (never fails)."))
+PolicyPack(name="gnnstack-guardrails", enforcement_level=EnforcementLevel.ADVISORY, policies=policies)

@@ -1,59 +1,139 @@
 """Guardrail configuration: levels and thresholds per environment, and waivers, from one
 versioned YAML file (`guardrails/config.yaml`). A rule not named in an environment keeps its
 default level and default params. Waivers carry a reason and an expiry date; an expired waiver
-stops applying and the report says so."""
+stops applying and the report says so.
+
+The file's shape is a set of pydantic models (unknown keys refused); each rule's params are
+checked by the rule's own params model from the registry, each waiver by `waivers.Waiver`. A mistake is one `ConfigError` naming
+the file (and line, when read from a file), the entry (`environments.experiment.autoscaling-caps
+.params.max_instances`, `waivers[2].expires`) and the fix."""
 
 from __future__ import annotations
 
-import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional, Union
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic_core import ErrorDetails
 
 from gnnstack.errors import ConfigError, did_you_mean, not_utf8
 
-from .registry import ENVIRONMENTS, LEVELS, RULES, Params, Rule
+from .registry import ENVIRONMENTS, LEVELS, RULES, Level, Params, Rule
+from .waivers import NEEDS, Waiver, Waivers
 
 CONFIG_VERSION = 1
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- the file's shape
+
+
+class RuleEntry(BaseModel):
+    """`environments.<env>.<rule>`; each rule's own subclass types `params` with its model."""
+
+    model_config = _STRICT
+    level: Optional[Level] = None  # not given: the rule's default for the environment
+    params: Optional[Params] = None  # not given or null: the defaults (or the example, see _parse)
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _not_blank(cls, level: object) -> object:
+        if level is None:  # `level:` left empty is a mistake, not a request for the default
+            raise ValueError(f"None is not a level; use one of {', '.join(LEVELS)}")
+        return level
+
+
+class Keyed(BaseModel):
+    """A mapping whose keys are known names (environments, rules): each is an optional field
+    with the name as its alias, so an unknown key is refused where it stands."""
+
+    model_config = _STRICT
+
+    def entries(self) -> dict[str, Any]:
+        return {info.alias or name: getattr(self, name) for name, info in type(self).model_fields.items()}
+
+
+class ReapEntry(BaseModel):
+    """Where `gnnstack reap` may act: regions (default: the stacks' own) and AWS account ids."""
+
+    model_config = _STRICT
+    regions: Optional[list[str]] = None
+    accounts: Optional[list[str]] = None
+
+    @field_validator("regions")
+    @classmethod
+    def _known_regions(cls, regions: Optional[list[str]]) -> Optional[list[str]]:
+        from gnnstack.scenario import REGIONS
+
+        for region in regions or ():
+            if region not in REGIONS:
+                raise ValueError(f"unknown AWS region {region!r}.{did_you_mean(region, REGIONS)}")
+        return regions
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _ids_as_text(cls, ids: Any) -> Any:
+        # YAML reads an unquoted account id as a number.
+        if isinstance(ids, list):
+            return [str(i) if isinstance(i, int) and not isinstance(i, bool) else i for i in ids]
+        return ids
+
+
+class GuardrailFile(BaseModel):
+    """The file; `file_model()` narrows `environments` to the environments and rules there are."""
+
+    model_config = _STRICT
+    version: Literal[1]  # CONFIG_VERSION
+    environments: Optional[Keyed] = None
+    waivers: Optional[list[Waiver]] = None
+    reap: Optional[ReapEntry] = None
+
+
+def _keyed(model_name: str, fields: Mapping[str, type[BaseModel]]) -> type[Keyed]:
+    # Field definitions are built at run time: typed as Any, which create_model's signature takes.
+    definitions: dict[str, Any] = {key.replace("-", "_"): (Optional[kind], Field(default=None, alias=key))
+                                   for key, kind in fields.items()}
+    return create_model(model_name, __base__=Keyed, **definitions)
+
+
+_MODEL: Optional[tuple[tuple[Rule, ...], type[GuardrailFile]]] = None
+
+
+def file_model() -> type[GuardrailFile]:
+    """The file's model for the rules registered now (built again only when they change)."""
+    global _MODEL
+    rules = tuple(RULES.values())
+    if _MODEL is None or [id(r) for r in _MODEL[0]] != [id(r) for r in rules]:
+        entries = {r.name: _entry_model(r) for r in rules}
+        environments = _keyed("Environments", dict.fromkeys(ENVIRONMENTS, _keyed("Environment", entries)))
+        narrowed: dict[str, Any] = {"environments": (Optional[environments], None)}
+        _MODEL = rules, create_model("GuardrailFile[registry]", __base__=GuardrailFile, **narrowed)
+    return _MODEL[1]
+
+
+def _entry_model(rule: Rule) -> type[RuleEntry]:
+    params: dict[str, Any] = {"params": (Optional[rule.params], None)}
+    return create_model(f"RuleEntry[{rule.name}]", __base__=RuleEntry, **params)
+
+
+# --------------------------------------------------------------------------- the result
 
 
 @dataclass(frozen=True)
 class Setting:
     rule: Rule
-    level: str
+    level: Level
     params: Params
-
-
-@dataclass(frozen=True)
-class Waiver:
-    rule: str
-    resource: str  # fnmatch pattern on the resource name
-    reason: str
-    expires: date
-    stack: str = "*"
-    index: int = 0
-
-    def matches(self, rule: str, resource: str, stack: str) -> bool:
-        return (rule == self.rule and fnmatch.fnmatch(resource, self.resource)
-                and fnmatch.fnmatch(stack, self.stack))
-
-    def expired(self, today: date) -> bool:
-        return today > self.expires
-
-    def to_json(self) -> dict[str, str]:
-        return {"rule": self.rule, "resource": self.resource, "stack": self.stack, "reason": self.reason,
-                "expires": self.expires.isoformat()}
 
 
 @dataclass(frozen=True)
 class GuardrailConfig:
     source: str
     settings: dict[str, dict[str, Setting]]  # environment -> rule -> setting
-    waivers: tuple[Waiver, ...]
+    waivers: Waivers
     raw: dict[str, Any]
     reap_regions: Optional[tuple[str, ...]] = None  # where `gnnstack reap` may act; None: the stacks' regions
     reap_accounts: Optional[tuple[str, ...]] = None  # AWS accounts it may act in; None: any
@@ -62,112 +142,113 @@ class GuardrailConfig:
         return self.settings[environment]
 
 
-def _error(source: str, where: str, message: str) -> ConfigError:
-    return ConfigError(f"{where}: {message}", source=source)
+Loc = tuple[Union[int, str], ...]  # pydantic's path into the file's data: ('waivers', 2, 'expires')
 
 
-def _params(source: str, where: str, rule: Rule, values: Any) -> Params:
-    if values is None:
-        values = {}
-    if not isinstance(values, dict):
-        raise _error(source, where, "params must be a mapping of the rule's parameters")
-    try:
-        return rule.params(**values)
-    except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        field = ".".join(str(x) for x in err["loc"])
-        allowed = ", ".join(rule.params.model_fields) or "none"
-        msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
-        raise _error(source, f"{where}.{field}", f"{msg} (parameters of {rule.name}: {allowed})") from None
+class _Problem(Exception):
+    def __init__(self, loc: Loc, message: str) -> None:
+        super().__init__(message)
+        self.loc, self.message = loc, message
 
-
-def _date(source: str, where: str, value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise _error(source, where, f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+    def text(self) -> str:
+        return f"{_path(self.loc)}: {self.message}" if self.loc else self.message
 
 
 def parse_config(data: Any, source: str) -> GuardrailConfig:
-    if not isinstance(data, dict):
-        raise ConfigError("expected a mapping with version, environments and waivers", source=source)
-    keys = ["version", "environments", "waivers", "reap"]
-    unknown = set(data) - set(keys)
-    if unknown:
-        key = sorted(unknown)[0]
-        raise _error(source, key, f"unknown key.{did_you_mean(key, keys)}")
-    if data.get("version") != CONFIG_VERSION:
-        raise _error(source, "version", f"expected version: {CONFIG_VERSION}, found {data.get('version')!r}")
-    environments = data.get("environments") or {}
+    try:
+        return _parse(data, source)
+    except _Problem as p:
+        raise ConfigError(p.text(), source=source) from None
+
+
+def _parse(data: Any, source: str) -> GuardrailConfig:
+    try:
+        checked = file_model().model_validate(data)
+    except ValidationError as e:
+        first = min(e.errors(include_url=False), key=lambda err: len(err["loc"]))  # the outermost problem
+        raise _Problem(first["loc"], _message(first, data)) from None
+    given = checked.environments.entries() if checked.environments else {}
     settings: dict[str, dict[str, Setting]] = {}
     for env in ENVIRONMENTS:
-        given = environments.get(env) or {}
-        if not isinstance(given, dict):
-            raise _error(source, f"environments.{env}", "expected a mapping of rule names to settings")
-        for name in given:
-            if name not in RULES:
-                raise _error(source, f"environments.{env}.{name}",
-                             f"unknown rule.{did_you_mean(name, RULES)} Rules: {', '.join(sorted(RULES))}")
+        entries = given[env].entries() if given.get(env) else {}
         settings[env] = {}
         for name, rule in RULES.items():
-            entry = given.get(name) or {}
-            where = f"environments.{env}.{name}"
-            if not isinstance(entry, dict) or set(entry) - {"level", "params"}:
-                raise _error(source, where, "expected 'level' and/or 'params'")
-            level = entry.get("level", rule.levels[env])
-            if level not in LEVELS:
-                raise _error(source, f"{where}.level", f"{level!r} is not a level; use one of {', '.join(LEVELS)}")
-            params = entry.get("params", None)
-            settings[env][name] = Setting(rule, level, _params(source, f"{where}.params", rule,
-                                                                rule.example if params is None and _needs_params(rule)
-                                                                else params))
-    for env in environments:
-        if env not in ENVIRONMENTS:
-            raise _error(source, f"environments.{env}", f"unknown environment; use {', '.join(ENVIRONMENTS)}")
-    waivers = []
-    for i, w in enumerate(data.get("waivers") or []):
-        where = f"waivers[{i}]"
-        if not isinstance(w, dict):
-            raise _error(source, where, "expected rule, resource, reason and expires")
-        extra = set(w) - {"rule", "resource", "reason", "expires", "stack"}
-        if extra:
-            raise _error(source, f"{where}.{sorted(extra)[0]}", "unknown key (use rule, resource, stack, reason, "
-                                                               "expires)")
-        if w.get("rule") not in RULES:
-            raise _error(source, f"{where}.rule",
-                         f"unknown rule {w.get('rule')!r}.{did_you_mean(str(w.get('rule')), RULES)}")
-        if not str(w.get("reason") or "").strip():
-            raise _error(source, f"{where}.reason", "a waiver needs a reason: say why the rule may be broken")
-        if not w.get("resource"):
-            raise _error(source, f"{where}.resource", "name the resource (a pattern such as '*-db-cluster')")
-        if "expires" not in w:
-            raise _error(source, f"{where}.expires", "a waiver needs an expiry date (YYYY-MM-DD)")
-        waivers.append(Waiver(w["rule"], str(w["resource"]), str(w["reason"]).strip(),
-                              _date(source, f"{where}.expires", w["expires"]), str(w.get("stack", "*")), i))
-    reap = data.get("reap") or {}
-    if not isinstance(reap, dict) or set(reap) - {"regions", "accounts"}:
-        raise _error(source, "reap", "expected 'regions' and/or 'accounts' lists")
-    lists: dict[str, Optional[tuple[str, ...]]] = {}
-    for key in ("regions", "accounts"):
-        value = reap.get(key)
-        if value is not None and (not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value)):
-            raise _error(source, f"reap.{key}", "expected a list")
-        lists[key] = None if value is None else tuple(str(v) for v in value)
-    from gnnstack.scenario import REGIONS
-
-    for region in lists["regions"] or ():
-        if region not in REGIONS:
-            raise _error(source, "reap.regions", f"unknown AWS region {region!r}.{did_you_mean(region, REGIONS)}")
-    return GuardrailConfig(source, settings, tuple(waivers), data, lists["regions"], lists["accounts"])
+            entry: RuleEntry = entries.get(name) or RuleEntry()
+            params = entry.params
+            if params is None:  # rules whose params have required fields take their example
+                params = rule.params(**(rule.example if _needs_params(rule) else {}))
+            settings[env][name] = Setting(rule, entry.level or rule.levels[env], params)
+    reap = checked.reap or ReapEntry()
+    return GuardrailConfig(source, settings, Waivers(tuple(checked.waivers or ())), data,
+                           None if reap.regions is None else tuple(reap.regions),
+                           None if reap.accounts is None else tuple(reap.accounts))
 
 
 def _needs_params(rule: Rule) -> bool:
-    """Rules whose params have required fields take their example when the config gives none."""
     return any(f.is_required() for f in rule.params.model_fields.values())
+
+
+def _path(loc: Loc) -> str:
+    """('waivers', 2, 'expires') -> 'waivers[2].expires'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out
+
+
+def _message(err: ErrorDetails, data: Any) -> str:
+    """pydantic's error in the words of this file: what is wrong, and what to write instead."""
+    kind, loc = err["type"], err["loc"]
+    if kind == "value_error":  # our validators' own messages
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if loc[:1] == ("version",):
+        return f"expected version: {CONFIG_VERSION}, found {data.get('version')!r}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _not_a_mapping(loc)
+    if loc[:1] == ("environments",) and len(loc) >= 5 and loc[3] == "params":
+        rule = RULES[str(loc[2])]
+        allowed = ", ".join(rule.params.model_fields) or "none"
+        what = "unknown parameter" if kind == "extra_forbidden" else err["msg"]
+        return f"{what} (parameters of {rule.name}: {allowed})"
+    if kind == "extra_forbidden":
+        return _unknown(loc)
+    if kind in ("missing", "string_type", "string_too_short") and loc[:1] == ("waivers",):
+        return NEEDS[str(loc[-1])]
+    if kind == "literal_error" and loc[-1] == "level":
+        return f"{err['input']!r} is not a level; use one of {', '.join(LEVELS)}"
+    if loc == ("waivers",):
+        return "expected a list of waivers, each with rule, resource, reason and expires"
+    if loc[:2] == ("reap", "regions"):
+        return "expected a list of region names"
+    if loc[:2] == ("reap", "accounts"):
+        return "expected a list of AWS account ids"
+    return err["msg"][:1].lower() + err["msg"][1:]
+
+
+def _not_a_mapping(loc: Loc) -> str:
+    if not loc:
+        return "expected a mapping with version, environments and waivers"
+    if loc[0] == "waivers":
+        return "expected rule, resource, reason and expires"
+    if loc[0] == "reap":
+        return "expected 'regions' and/or 'accounts' lists"
+    return ("expected a mapping of environments", "expected a mapping of rule names to settings",
+            "expected 'level' and/or 'params'", "params must be a mapping of the rule's parameters")[len(loc) - 1]
+
+
+def _unknown(loc: Loc) -> str:
+    key = str(loc[-1])
+    if len(loc) == 1:
+        return f"unknown key.{did_you_mean(key, GuardrailFile.model_fields)}"
+    if loc[0] == "environments" and len(loc) == 2:
+        return f"unknown environment; use {', '.join(ENVIRONMENTS)}"
+    if loc[0] == "environments" and len(loc) == 3:
+        return f"unknown rule.{did_you_mean(key, RULES)} Rules: {', '.join(sorted(RULES))}"
+    if loc[0] == "environments":
+        return "unknown key; a rule's setting has 'level' and/or 'params'"
+    if loc[0] == "waivers":
+        return "unknown key (use rule, resource, stack, reason, expires)"
+    return "unknown key; use 'regions' and/or 'accounts' lists"
 
 
 def default_config_path(project_root: Path) -> Path:
@@ -179,11 +260,37 @@ def load_config(path: Optional[Path | str]) -> GuardrailConfig:
         return parse_config({"version": CONFIG_VERSION}, "(defaults)")
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise ConfigError(f"cannot read guardrail config: {e.strerror}", source=str(p)) from None
     except UnicodeDecodeError as e:
         raise ConfigError(f"the guardrail config is {not_utf8(e)}", source=str(p)) from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise ConfigError(f"not valid YAML: {e}", source=str(p)) from None
-    return parse_config(data, str(p))
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        raise ConfigError(f"not valid YAML: {where}{getattr(e, 'problem', None) or e}", source=str(p)) from None
+    try:
+        return _parse(data, str(p))
+    except _Problem as problem:
+        line = _line(text, problem.loc)
+        raise ConfigError(problem.text(), source=f"{p}, line {line}" if line else str(p)) from None
+
+
+def _line(text: str, loc: Loc) -> Optional[int]:
+    """The line of the deepest node on `loc` the file has (1-based), or None for the whole file."""
+    node: Optional[yaml.Node] = yaml.compose(text)
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            hit = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
+            if hit is None:
+                break
+            line, node = hit[0].start_mark.line + 1, hit[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any, Iterator, Optional
 
 from gnnstack import tags
-from gnnstack.clock import parse_expiry  # noqa: F401  (the one parser; the rules import it from here)
+from gnnstack.clock import parse_expiry
 from gnnstack.costing import Estimate
 from gnnstack.costing.lifetime import Lifetime, until_expiry
 from gnnstack.graph import Resource, ResourceGraph

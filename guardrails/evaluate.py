@@ -9,8 +9,10 @@ from typing import Any, Optional
 from gnnstack.costing import Estimate
 from gnnstack.graph import ResourceGraph
 
-from .config import GuardrailConfig, Waiver
+from .config import GuardrailConfig
 from .context import RuleContext
+from .registry import Params, Rule
+from .waivers import Waiver
 
 FAILING = "mandatory"
 
@@ -54,9 +56,9 @@ class Verdict:
         }
 
 
-def run_rule(ctx: RuleContext, setting) -> list[tuple[str, str]]:
+def run_rule(ctx: RuleContext, rule: Rule, params: Params) -> list[tuple[str, str]]:
     """(resource, message) findings of one rule, as plain tuples the policy pack can report."""
-    return [(f.resource, f.message) for f in setting.rule.check(ctx, setting.params)]
+    return [(f.resource, f.message) for f in rule.check(ctx, params)]
 
 
 def evaluate(graph: ResourceGraph, estimate: Estimate, config: GuardrailConfig, now: datetime,
@@ -65,21 +67,20 @@ def evaluate(graph: ResourceGraph, estimate: Estimate, config: GuardrailConfig, 
     env = environment or ctx.environment
     verdict = Verdict(graph.stack, env)
     today = now.date()
-    active = [w for w in config.waivers if not w.expired(today)]
-    used_expired: set[int] = set()
     for name, setting in config.for_environment(env).items():
         verdict.rules.append((name, setting.level))
         if setting.level == "disabled":
             continue
-        for resource, message in run_rule(ctx, setting):
+        for resource, message in run_rule(ctx, setting.rule, setting.params):
             v = Violation(name, setting.level, resource, message)
-            waiver = next((w for w in active if w.matches(name, resource, graph.stack)), None)
+            waiver = config.waivers.find(name, resource, graph.stack, today)
             if waiver is not None:
                 verdict.waived.append((v, waiver))
                 continue
-            for w in config.waivers:
-                if w.expired(today) and w.matches(name, resource, graph.stack) and w.index not in used_expired:
-                    used_expired.add(w.index)
+            for w in config.waivers.lapsed(name, resource, graph.stack, today):
+                # Each expired waiver is named once, however many findings it would cover (by
+                # identity: two equal entries in the file are two waivers, as the file has them).
+                if not any(w is seen for seen in verdict.expired_waivers):
                     verdict.expired_waivers.append(w)
             verdict.violations.append(v)
     return verdict

@@ -5,11 +5,10 @@ generated from guardrails/config.yaml. Kept apart from `__main__.py` so it can b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Mapping, Sequence
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from gnnstack import clock
 from gnnstack.costing import Estimate, estimate
@@ -17,10 +16,14 @@ from gnnstack.costing.report import lifetime_text, price_book, usd, worst_text
 from gnnstack.costing.usage import UsageSet
 from gnnstack.graph import Resource, ResourceGraph
 
-from .config import GuardrailConfig, Setting, Waiver
+from .config import GuardrailConfig
 from .context import RuleContext
 from .evaluate import run_rule
 from .registry import RULES, Rule
+from .waivers import Waivers
+
+if TYPE_CHECKING:  # imported where it is used: only the pack itself needs pulumi_policy
+    from pulumi_policy import PolicyConfigSchema
 
 COMPONENT_PREFIXES = ("gnnstack:", "pulumi:pulumi:Stack")
 
@@ -30,7 +33,7 @@ def policy_config(config: GuardrailConfig, environment: str) -> dict[str, dict[s
     out: dict[str, dict[str, Any]] = {}
     for name, s in config.for_environment(environment).items():
         out[name] = {"enforcementLevel": s.level, "params": s.params.model_dump(mode="json"),
-                     "waivers": [w.to_json() for w in config.waivers if w.rule == name]}
+                     "waivers": [w.to_json() for w in config.waivers.for_rule(name)]}
     out["cost-estimate"] = {"enforcementLevel": "advisory"}
     return out
 
@@ -62,10 +65,10 @@ def _plain(value: Any) -> Any:
 class PackAdapter:
     project_root: Path
     rules: dict[str, Rule] = field(default_factory=lambda: dict(RULES))
-    _cache: dict[tuple, tuple[ResourceGraph, Estimate]] = field(default_factory=dict)
+    _cache: dict[tuple[str, ...], tuple[ResourceGraph, Estimate]] = field(default_factory=dict)
 
     def _priced(self, resources: list[Any]) -> tuple[ResourceGraph, Estimate]:
-        key = tuple(r.urn for r in resources)
+        key = tuple(str(r.urn) for r in resources)
         if key not in self._cache:
             graph = graph_from_policy_resources(resources, self._stack(resources))
             option = next((r for r in graph.resources if r.type.startswith("gnnstack:option:")), None)
@@ -96,7 +99,7 @@ class PackAdapter:
                 return parts[0].removeprefix("urn:pulumi:")
         return "pulumi"
 
-    def config_schema(self, name: str):
+    def config_schema(self, name: str) -> PolicyConfigSchema:
         from pulumi_policy import PolicyConfigSchema
 
         return PolicyConfigSchema(properties={
@@ -104,20 +107,19 @@ class PackAdapter:
             "waivers": {"type": "array", "description": "Waivers: rule, resource, stack, reason, expires"},
         })
 
-    def check(self, name: str, resources: list[Any], config: Optional[dict[str, Any]]) -> list[tuple[str, str]]:
+    def check(self, name: str, resources: list[Any], config: Optional[Mapping[str, Any]]) -> list[tuple[str, str]]:
         """(urn, message) for each unwaived finding of rule `name`."""
         rule = self.rules[name]
         config = config or {}
         params = rule.params(**_whole(config.get("params") or rule.example))
         graph, est = self._priced(resources)
         ctx = RuleContext(graph, est, clock.now())
-        waivers = [Waiver(w["rule"], w["resource"], w["reason"], date.fromisoformat(w["expires"]),
-                          w.get("stack", "*")) for w in config.get("waivers") or []]
+        waivers = Waivers.from_json(config.get("waivers") or [])
         urns = {r.name: r.urn for r in resources}
         today = clock.now().date()
         out = []
-        for resource, message in run_rule(ctx, Setting(rule, "", params)):
-            if any(not w.expired(today) and w.matches(name, resource, graph.stack) for w in waivers):
+        for resource, message in run_rule(ctx, rule, params):
+            if waivers.find(name, resource, graph.stack, today) is not None:
                 continue
             out.append((urns.get(resource, ""), f"{resource}: {message}"))
         return out

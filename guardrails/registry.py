@@ -37,7 +37,7 @@ class Rule:
     description: str
     params: type[Params]
     example: dict[str, Any]
-    levels: dict[str, str]
+    levels: dict[str, Level]  # environment -> default level
     check: Check = field(repr=False)
 
 

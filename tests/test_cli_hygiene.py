@@ -249,7 +249,7 @@ def test_verdict_text_wraps_messages_and_reasons_to_the_width():
     v = Verdict("demo", "experiment",
                 violations=[Violation("monthly-budget", "mandatory", "demo-budget", message)],
                 waived=[(Violation("worst-case-ceiling", "advisory", "demo-db", "x"),
-                         Waiver("worst-case-ceiling", "*-db", reason, date(2030, 1, 1)))])
+                         Waiver(rule="worst-case-ceiling", resource="*-db", reason=reason, expires=date(2030, 1, 1)))])
     text = click.unstyle(verdict_text(v))
     joined = " ".join(text.split())
     assert reason in joined and message in joined

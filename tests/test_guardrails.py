@@ -212,7 +212,164 @@ def test_bad_config_names_the_file_the_entry_and_the_fix(data, message):
     assert str(e.value).startswith("guardrails.yaml: ") and message in str(e.value)
 
 
+WAIVER = {"rule": "s3-lifecycle", "resource": "*", "reason": "r", "expires": "2027-01-01"}
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"environments": {"experiment": {"monthly_budget": {}}}},
+     "environments.experiment.monthly_budget: unknown rule. Did you mean 'monthly-budget'? Rules: "),
+    ({"environments": {"production": {"cost-to-expiry": {"params": {"max_usd": 5, "case": "worst"}}}}},
+     "environments.production.cost-to-expiry.params.case: Input should be 'base' or 'worst_case' "
+     "(parameters of cost-to-expiry: max_usd, case)"),
+    ({"environments": {"experiment": {"worst-case-ceiling": {"params": {}}}}},
+     "environments.experiment.worst-case-ceiling.params.ceiling_usd: Field required "
+     "(parameters of worst-case-ceiling: ceiling_usd)"),
+    ({"environments": {"experiment": {"s3-lifecycle": {"levle": "advisory"}}}},
+     "environments.experiment.s3-lifecycle.levle: unknown key; a rule's setting has 'level' and/or 'params'"),
+    ({"environments": {"experiment": {"s3-lifecycle": {"level": None}}}},
+     "environments.experiment.s3-lifecycle.level: None is not a level; use one of advisory, mandatory, disabled"),
+    ({"environments": {"experiment": {"s3-lifecycle": "advisory"}}},
+     "environments.experiment.s3-lifecycle: expected 'level' and/or 'params'"),
+    ({"environments": {"experiment": {"autoscaling-caps": {"params": [3]}}}},
+     "environments.experiment.autoscaling-caps.params: params must be a mapping of the rule's parameters"),
+    ({"environments": {"experiment": ["s3-lifecycle"]}},
+     "environments.experiment: expected a mapping of rule names to settings"),
+    ({"waivers": [{k: v for k, v in WAIVER.items() if k != "reason"}]},
+     "waivers[0].reason: a waiver needs a reason: say why the rule may be broken"),
+    ({"waivers": [WAIVER, {**WAIVER, "reason": "  \n "}]},
+     "waivers[1].reason: a waiver needs a reason: say why the rule may be broken"),
+    ({"waivers": [{k: v for k, v in WAIVER.items() if k != "expires"}]},
+     "waivers[0].expires: a waiver needs an expiry date (YYYY-MM-DD)"),
+    ({"waivers": [{**WAIVER, "expires": "31/03/2027"}]},
+     "waivers[0].expires: '31/03/2027' is not a date; write it as YYYY-MM-DD"),
+    ({"waivers": [{**WAIVER, "resource": None}]},
+     "waivers[0].resource: name the resource (a pattern such as '*-db-cluster')"),
+    ({"waivers": [{**WAIVER, "resource": ""}]},
+     "waivers[0].resource: name the resource (a pattern such as '*-db-cluster')"),
+    ({"waivers": [{**WAIVER, "approver": "ana"}]},
+     "waivers[0].approver: unknown key (use rule, resource, stack, reason, expires)"),
+    ({"waivers": [{**WAIVER, "rule": "no-public-db-ports"}]},
+     "waivers[0].rule: unknown rule 'no-public-db-ports'. Did you mean 'no-public-database-ports'"),
+    ({"waivers": {"rule": "s3-lifecycle"}},
+     "waivers: expected a list of waivers, each with rule, resource, reason and expires"),
+    ({"waiver": [WAIVER]}, "waiver: unknown key. Did you mean 'waivers'?"),
+    ({"version": 2}, "version: expected version: 1, found 2"),
+    ({"reap": {"regions": ["us-est-1"]}}, "reap.regions: unknown AWS region 'us-est-1'. Did you mean "),
+    ({"reap": {"regions": "us-east-1"}}, "reap.regions: expected a list of region names"),
+    ({"reap": {"zones": ["a"]}}, "reap.zones: unknown key; use 'regions' and/or 'accounts' lists"),
+])
+def test_each_mistake_is_one_message_naming_the_entry_and_the_fix(data, message):
+    with pytest.raises(ConfigError) as e:
+        config(**data)
+    assert str(e.value).startswith("guardrails.yaml: " + message), str(e.value)
+
+
+@pytest.mark.parametrize("data", [["version: 1"], "version: 1", 1, None])
+def test_a_config_that_is_not_a_mapping_says_what_it_should_be(data):
+    with pytest.raises(ConfigError) as e:
+        parse_config(data, "g.yaml")
+    assert str(e.value) == "g.yaml: expected a mapping with version, environments and waivers"
+
+
+def test_a_config_file_error_names_its_line_and_yaml_syntax_its_column(tmp_path):
+    f = tmp_path / "g.yaml"
+    f.write_text("version: 1\nwaivers:\n  - rule: s3-lifecycle\n    resource: '*'\n    reason: r\n"
+                 "    expires: next spring\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(f)
+    assert str(e.value) == f"{f}, line 6: waivers[0].expires: 'next spring' is not a date; write it as YYYY-MM-DD"
+    f.write_text("version: 1\nenvironments:\n  experiment:\n    monthly-budget: {level: [mandatory}\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(f)
+    assert str(e.value) == f"{f}: not valid YAML: line 4, column 39: expected ',' or ']', but got '}}'"
+
+
+def test_a_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from gnnstack.cli import main
+
+    f = tmp_path / "g.yaml"
+    f.write_text("version: 1\nenvironments:\n  experiment:\n    monthly-budget: {level: blocking}\n")
+    result = CliRunner().invoke(main, ["guardrails", "policy-config", "experiment", "--guardrails", str(f)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output == (f"error: {f}, line 4: environments.experiment.monthly-budget.level: 'blocking' is not "
+                             "a level; use one of advisory, mandatory, disabled\n")
+
+
+def test_valid_values_keep_their_meaning():
+    cfg = config(environments={"experiment": {"cost-to-expiry": None, "s3-lifecycle": {"level": "advisory"}},
+                               "production": None},
+                 waivers=[{**WAIVER, "reason": "  padded  ", "expires": "2027-01-01", "resource": 2027}],
+                 reap={"accounts": [123456789012, "000000000001"]})
+    experiment = cfg.for_environment("experiment")
+    assert experiment["s3-lifecycle"].level == "advisory"
+    assert experiment["cost-to-expiry"].level == RULES["cost-to-expiry"].levels["experiment"]
+    assert experiment["worst-case-ceiling"].params == RULES["worst-case-ceiling"].params(
+        **RULES["worst-case-ceiling"].example)  # required params and none given: the example
+    [w] = cfg.waivers
+    assert (w.reason, w.resource, w.stack, w.expires.isoformat()) == ("padded", "2027", "*", "2027-01-01")
+    assert cfg.reap_accounts == ("123456789012", "000000000001") and cfg.reap_regions is None
+
+
 def test_the_shipped_config_loads_and_its_waivers_have_reasons(project):
     cfg = load_config(Path(project.root) / "guardrails" / "config.yaml")
     assert cfg.waivers and all(w.reason and w.expires for w in cfg.waivers)
     assert cfg.for_environment("experiment")["worst-case-ceiling"].level == "mandatory"
+
+
+# --------------------------------------------------------------------------- one place decides a waiver
+
+
+def test_a_waiver_covers_its_rule_resource_and_stack_through_its_expiry_day():
+    from datetime import date
+
+    from gnnstack.guardrails.waivers import Waivers
+
+    waivers = Waivers.from_json([
+        {**WAIVER, "resource": "*-db", "stack": "seed-*", "expires": "2026-11-23", "reason": "last day"},
+        {**WAIVER, "resource": "*-db", "expires": "2026-11-01", "reason": "lapsed"},
+    ])
+    today = date(2026, 11, 23)
+    assert waivers.find("s3-lifecycle", "x-db", "seed-1", today).reason == "last day"
+    assert waivers.find("s3-lifecycle", "x-db", "seed-1", date(2026, 11, 24)) is None
+    assert waivers.find("s3-lifecycle", "x-db", "prod", today) is None  # the stack does not match
+    assert waivers.find("s3-lifecycle", "x-bucket", "seed-1", today) is None
+    assert waivers.find("encryption-at-rest", "x-db", "seed-1", today) is None
+    assert [w.reason for w in waivers.lapsed("s3-lifecycle", "x-db", "prod", today)] == ["lapsed"]
+
+
+def test_the_pack_and_evaluate_waive_the_same_findings():
+    """The CLI's evaluation and the CrossGuard pack (as configured from the same file) leave the
+    same findings unwaived: in force, lapsed, the last day, another stack, another resource."""
+    from types import SimpleNamespace
+
+    from gnnstack.guardrails.pack import PackAdapter, policy_config
+
+    g = graph(instance("node", itype="p4d.24xlarge"), instance("gpu", itype="p4d.24xlarge"),
+              instance("spare", itype="p4d.24xlarge"), sfn("train", spot=False), sfn("tune", spot=False))
+    waiver = {"rule": "allowed-instance-types", "reason": "benchmarking"}
+    cfg = config(environments=DENY_P4D, waivers=[
+        {**waiver, "resource": "node", "expires": "2026-12-31"},
+        {**waiver, "resource": "g*", "expires": "2026-11-22"},  # lapsed yesterday
+        {**waiver, "resource": "sp*", "expires": "2026-11-23"},  # its last day
+        {"rule": "spot-for-experiments", "resource": "*", "stack": "other", "reason": "r", "expires": "2027-01-01"},
+        {"rule": "spot-for-experiments", "resource": "tune", "stack": "s*", "reason": "r", "expires": "2027-01-01"},
+    ])
+    rules = ("allowed-instance-types", "spot-for-experiments")
+    v = evaluate(g, estimate(g, PriceBook.load()), cfg, NOW)
+    offline = {(x.rule, x.resource) for x in v.violations if x.rule in rules}
+    assert offline == {("allowed-instance-types", "gpu"), ("spot-for-experiments", "train")}
+    assert {(x.rule, x.resource) for x, _ in v.waived} == {("allowed-instance-types", "node"),
+                                                          ("allowed-instance-types", "spare"),
+                                                          ("spot-for-experiments", "tune")}
+
+    engine = {r.name: SimpleNamespace(resource_type=r.type, name=r.name, props=r.inputs, parent=None,
+                                      urn=f"urn:pulumi:s::gnnstack::{r.type}::{r.name}") for r in g.resources}
+    for r in g.resources:
+        engine[r.name].parent = engine.get(r.parent) if r.parent else None
+    adapter = PackAdapter(project_root=Path(__file__).resolve().parents[1])
+    pack_config = policy_config(cfg, "experiment")
+    pack = {(name, message.split(": ", 1)[0]) for name in rules
+            for _, message in adapter.check(name, list(engine.values()), pack_config[name])}
+    assert pack == offline

@@ -7,7 +7,9 @@ from typing import Iterator
 
 from pydantic import Field
 
-from ..context import EXPIRES_TAG, REQUIRED_TAGS, RuleContext, is_taggable, parse_expiry, tags_of
+from gnnstack.clock import parse_expiry
+
+from ..context import EXPIRES_TAG, REQUIRED_TAGS, RuleContext, is_taggable, tags_of
 from ..registry import Finding, Params, rule
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from pydantic import Field
 
@@ -21,6 +21,8 @@ def _covers(rule: dict[str, Any], port: int) -> bool:
     if str(rule.get("ipProtocol", rule.get("protocol", ""))) == "-1":
         return True
     low, high = rule.get("fromPort"), rule.get("toPort")
+    if low is None or high is None:
+        return False
     try:
         return int(low) <= port <= int(high)
     except (TypeError, ValueError):
@@ -30,7 +32,7 @@ def _covers(rule: dict[str, Any], port: int) -> bool:
 @rule("no-public-database-ports", description="No security group admits the internet to a database port.",
       params=PortsParams, example={"ports": [8182, 7687]})
 def no_public_database_ports(ctx: RuleContext, p: PortsParams) -> Iterator[Finding]:
-    rules: list[tuple[str, dict[str, Any], list[str]]] = []
+    rules: list[tuple[str, dict[str, Any], list[Optional[str]]]] = []
     for r in ctx.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
         rules.append((r.name, r.inputs, [r.inputs.get("cidrIpv4"), r.inputs.get("cidrIpv6")]))
     for r in ctx.of_type("aws:ec2/securityGroup:SecurityGroup"):
