@@ -4,9 +4,10 @@ default level and default params. Waivers carry a reason and an expiry date; an 
 stops applying and the report says so.
 
 The file's shape is a set of pydantic models (unknown keys refused); each rule's params are
-checked by the rule's own params model from the registry, each waiver by `waivers.Waiver`. A mistake is one `ConfigError` naming
-the file (and line, when read from a file), the entry (`environments.experiment.autoscaling-caps
-.params.max_instances`, `waivers[2].expires`) and the fix."""
+checked by the rule's own params model from the registry, each waiver by `waivers.Waiver`. A
+mistake is one `ConfigError` naming the file (and line, when read from a file), the entry
+(`environments.experiment.autoscaling-caps.params.max_instances`, `waivers[2].expires`) and the
+fix."""
 
 from __future__ import annotations
 
