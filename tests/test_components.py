@@ -135,10 +135,13 @@ def test_every_elastic_resource_has_a_cap(captures, env, option):
     for cluster in graph.of_type("aws:emr/cluster:Cluster"):
         assert cluster.inputs["autoTerminationPolicy"]["idleTimeout"] == scenario.emr.idle_timeout_minutes * 60
     for job in graph.of_type("aws:glue/job:Job"):
-        assert job.inputs["numberOfWorkers"] and job.inputs["timeout"]
+        assert job.inputs["numberOfWorkers"] == scenario.workload.etl.workers
+        assert job.inputs["timeout"] == scenario.workload.etl.timeout_minutes
         assert job.inputs["executionProperty"]["maxConcurrentRuns"] == 1
     jobs = list(sagemaker_jobs(graph))
-    assert jobs, "training and tuning are declared"
+    expected = (["training"] if scenario.training.platform == "sagemaker" else []) + \
+        (["tuning"] if scenario.workload.tuning.enabled else [])
+    assert sorted(kind for kind, _ in jobs) == expected, "each SageMaker job the scenario runs is declared once"
     for kind, job in jobs:
         if kind == "training":
             assert job["ResourceConfig"]["InstanceCount"] == scenario.training.instance_count
@@ -150,7 +153,9 @@ def test_every_elastic_resource_has_a_cap(captures, env, option):
     for d in definitions(graph):
         assert d["TimeoutSeconds"] > 0
     if option == "neptune-sagemaker":
-        assert graph.of_type("aws:appautoscaling/target:Target"), "replica auto-scaling has a max"
+        n = scenario.neptune
+        assert len(graph.of_type("aws:appautoscaling/target:Target")) == (n.max_readers > n.readers), \
+            "replica auto-scaling, with its max, exactly when readers may grow"
 
 
 @pytest.mark.parametrize("env,option", CASES)
@@ -206,7 +211,9 @@ def test_storage_is_encrypted_and_private(captures, env, option):
     for pab in graph.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"):
         assert all(pab.inputs[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                            "restrictPublicBuckets"))
-    assert graph.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    sse = graph.of_type("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    assert len(sse) == len(graph.of_type("aws:s3/bucket:Bucket")) == 1
+    assert sse[0].inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     for lt in graph.of_type("aws:ec2/launchTemplate:LaunchTemplate"):
         for bdm in lt.inputs["blockDeviceMappings"]:
             assert bdm["ebs"]["encrypted"] == "true" and bdm["ebs"]["volumeType"] == "gp3"
@@ -216,7 +223,10 @@ def test_storage_is_encrypted_and_private(captures, env, option):
     for c in graph.of_type("aws:neptune/cluster:Cluster"):
         assert c.inputs["storageEncrypted"] is True
     lifecycle = graph.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0]
-    assert any(r.get("transitions") for r in lifecycle.inputs["rules"])
+    rules = {r["id"]: r for r in lifecycle.inputs["rules"]}
+    assert [(x["days"], x["storageClass"]) for x in rules["raw-to-cold"]["transitions"]] == \
+        [(30, "STANDARD_IA"), (90, "GLACIER_IR")]
+    assert rules["expire-scratch"]["expiration"]["days"] == (7 if env == "experiment" else 30)
 
 
 def test_budget_is_filtered_by_the_stack_tag_with_the_configured_thresholds(captures):
@@ -262,7 +272,9 @@ def test_database_off_keeps_the_workload(project, tmp_path):
     graph, scenario = capture(find_project(root), "demo")
     assert not scenario.database_enabled
     assert not graph.of_type("aws:neptune/cluster:Cluster")
-    assert graph.of_type("aws:sfn/stateMachine:StateMachine") and graph.of_type("aws:glue/job:Job")
+    # Training and tuning still run (on SageMaker), and so does the ETL (on Glue).
+    assert len(graph.of_type("aws:sfn/stateMachine:StateMachine")) == 2
+    assert len(graph.of_type("aws:glue/job:Job")) == 1
 
 
 @pytest.mark.slow  # three cold captures

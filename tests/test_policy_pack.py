@@ -56,21 +56,21 @@ def test_pack_verdicts_equal_the_offline_evaluation(captures, packs, config, cas
     offline = evaluate(graph, priced(graph, scenario), config, clock.now(), env)
     pack = packs[env]
     found = pack.analyze_stack(as_engine_resources(graph))
-    names = {pack.urn(r.type, r.name, None): r.name for r in graph.resources}
-    by_urn = {}
-    for v in found:
-        by_urn.setdefault(v["urn"], v)
-    pack_violations = set()
+    names = {r.name for r in graph.resources}
+    pack_violations, matched = set(), []
     for v in found:
         if v["policy"] == "cost-estimate":
             continue
         description, _, text = v["message"].partition("\n")
         resource, _, message = text.partition(": ")
         assert description == RULES[v["policy"]].description
+        if resource in names:  # a finding on a resource is reported on that resource's URN
+            assert v["urn"].endswith(f"::{resource}"), (v["urn"], resource)
+            matched.append(resource)
         pack_violations.add((v["policy"], v["level"], resource, message))
     offline_violations = {(x.rule, x.level, x.resource, x.message) for x in offline.violations}
     assert pack_violations == offline_violations
-    assert names  # the URNs resolve to captured names
+    assert len(matched) == len([v for v in offline.violations if v.resource in names])
 
 
 def test_a_failing_case_fails_in_both(captures, packs, config):
