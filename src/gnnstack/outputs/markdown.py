@@ -1,6 +1,6 @@
-"""Markdown for PR comments and documents: the cost estimate, the comparison of options, the
-cost diff and the `check` summary through the jinja2 templates in templates/reports/, and the
-rule pages `gnnstack guardrails docs` writes."""
+"""Markdown for PR comments and documents, through the jinja2 templates in templates/reports/:
+the cost estimate, the comparison of options, the cost diff, the `check` summary, and the rule
+pages `gnnstack guardrails docs` writes."""
 
 from __future__ import annotations
 
@@ -72,73 +72,36 @@ def rule_pages(registry: Iterable[Any]) -> dict[str, str]:
     (with gnnstack.locate's table of the stack-file fields behind each rule's findings)."""
     rules = sorted(registry, key=lambda r: r.name)
     pages = {f"{r.name}.md": _rule_page(r) for r in rules}
-    index = [GENERATED, "", "# Guardrail rules", "",
-             "Each rule is registered in `guardrails/rules/` with a description, a params schema, an example and a",
-             "default level per environment; `guardrails/config.yaml` sets levels, params and waivers. `gnnstack check",
-             "--format sarif` links each finding to its rule's page here.", "",
-             "| rule | experiment | production | description |", "|---|---|---|---|"]
-    index += [f"| [`{r.name}`]({r.name}.md) | {r.levels['experiment']} | {r.levels['production']} | "
-              f"{r.description} |" for r in rules]
-    pages["README.md"] = "\n".join(index) + "\n"
+    pages["README.md"] = render("reports/rules-index.md.j2", generated=GENERATED, rules=rules)
     return pages
 
 
-def _rule_page(r) -> str:
+def _rule_page(r: Any) -> str:
     from ..locate import RULE_CAUSES, SCENARIO
 
-    lines = [GENERATED, "", f"# `{r.name}`", "", r.description, "",
-             "## Default levels", "", "| environment | level |", "|---|---|"]
-    lines += [f"| {env} | {level} |" for env, level in r.levels.items()]
-    lines += ["", "`mandatory` fails `gnnstack preview`/`check` (exit 1) and blocks `pulumi preview` with the policy",
-              "pack; `advisory` is reported; `disabled` is not evaluated.", "", "## Parameters", ""]
     fields = r.params.model_fields
-    if fields:
-        lines += ["| parameter | type | default | description |", "|---|---|---|---|"]
-        for name, info in fields.items():
-            default = "required" if info.is_required() else f"`{_show(info.get_default(call_default_factory=True))}`"
-            kind = _type(info.annotation, info.metadata)
-            lines.append(f"| `{name}` | {kind} | {default} | {info.description or ''} |")
-        lines += ["", "A parameter the config leaves out keeps its default" +
-                  ("; with no params at all the rule takes the example below." if any(
-                      i.is_required() for i in fields.values()) else "."), ""]
-    else:
-        lines += ["None.", ""]
-    lines += ["Schema (JSON Schema; unknown parameters are refused):", "", "```json",
-              json.dumps(r.params.model_json_schema(), indent=2, default=str), "```", "",
-              "## Example", "", "In `guardrails/config.yaml`:", "", "```yaml",
-              yaml.safe_dump({"environments": {"experiment": {r.name: {
-                  "level": r.levels["experiment"] if r.levels["experiment"] != "disabled" else "advisory",
-                  **({"params": r.example} if r.example else {})}}}}, sort_keys=False).rstrip(),
-              "```", "", "## Where `gnnstack check` places its findings", ""]
+    params = [{"name": name, "kind": _type(info.annotation, info.metadata), "description": info.description or "",
+               "default": "required" if info.is_required()
+               else f"`{_show(info.get_default(call_default_factory=True))}`"} for name, info in fields.items()]
     causes = RULE_CAUSES.get(r.name, ())
-    if causes:
-        lines += ["At the stack-file field behind the finding (`config: gnnstack:scenario:` in "
-                  "`stacks/Pulumi.<stack>.yaml`):", "",
-                  "| resource | option | field |", "|---|---|---|"]
-        for c in causes:
-            what = ", ".join(f"`{p}`" for p in c.resources)
-            opts = "any" if c.options == ("*",) else ", ".join(c.options)
-            field = " or ".join("the scenario as a whole" if f == SCENARIO else f"`{f}`" for f in c.fields)
-            if c.default_from:
-                field += f" (default: `{c.default_from}`)"
-            lines.append(f"| {what} | {opts} | {field} |")
-        lines += ["", "A field the stack file leaves out (its default applies) is placed at the nearest section "
-                  "the file", "has, and the message says so."]
-        if not any(c.resources == ("*",) and c.options == ("*",) for c in causes):
-            lines += ["Other findings of this rule are decided by code: they are placed at the component class that",
-                      "builds the resource (`components/*.py`)."]
-    else:
-        lines += ["The code decides these findings: they are placed at the component class that builds the "
-                  "resource", "(`components/*.py`), or at the stack's `gnnstack:scenario:` key when that source is "
-                  "not in the project."]
-    lines += ["", "## Waiving a finding", "", "```yaml",
-              yaml.safe_dump({"waivers": [{"rule": r.name, "resource": "<resource name or pattern>",
-                                           "stack": "<stack pattern, default *>", "reason": "<why it may be broken>",
-                                           "expires": "YYYY-MM-DD"}]}, sort_keys=False).rstrip(),
-              "```", "", "SARIF reports a waived finding as suppressed (accepted, with the reason and the date); JUnit "
-              "skips the rule's case when all its findings are waived; an expired waiver stops applying and the "
-              "message says so."]
-    return "\n".join(lines) + "\n"
+    rows = []
+    for c in causes:
+        field = " or ".join("the scenario as a whole" if f == SCENARIO else f"`{f}`" for f in c.fields)
+        rows.append({"resources": ", ".join(f"`{p}`" for p in c.resources),
+                     "options": "any" if c.options == ("*",) else ", ".join(c.options),
+                     "field": field + (f" (default: `{c.default_from}`)" if c.default_from else "")})
+    example = {"environments": {"experiment": {r.name: {
+        "level": r.levels["experiment"] if r.levels["experiment"] != "disabled" else "advisory",
+        **({"params": r.example} if r.example else {})}}}}
+    waiver = {"waivers": [{"rule": r.name, "resource": "<resource name or pattern>",
+                           "stack": "<stack pattern, default *>", "reason": "<why it may be broken>",
+                           "expires": "YYYY-MM-DD"}]}
+    return render("reports/rule.md.j2", generated=GENERATED, r=r, params=params,
+                  any_required=any(i.is_required() for i in fields.values()),
+                  schema=json.dumps(r.params.model_json_schema(), indent=2, default=str),
+                  example=yaml.safe_dump(example, sort_keys=False).rstrip(), causes=rows,
+                  catch_all=any(c.resources == ("*",) and c.options == ("*",) for c in causes),
+                  waiver=yaml.safe_dump(waiver, sort_keys=False).rstrip())
 
 
 def _show(value) -> str:
