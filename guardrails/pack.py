@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from gnnstack import clock
 from gnnstack.costing import Estimate, estimate
-from gnnstack.costing.report import lifetime_text, price_book, usd, worst_text
+from gnnstack.costing.report import price_book
 from gnnstack.costing.usage import UsageSet
 from gnnstack.graph import Resource, ResourceGraph
+from gnnstack.outputs.figures import lifetime_text, usd, worst_text  # plain text: no click, no jinja2
 
 from .config import GuardrailConfig
 from .context import RuleContext

@@ -88,7 +88,7 @@ def test_sarif_validates_against_the_2_1_0_schema(failing_project):
 
 
 def test_sarif_rules_link_to_their_generated_pages():
-    from gnnstack.checkout import RULE_DOCS_URL
+    from gnnstack.outputs.sarif import RULE_DOCS_URL
     from gnnstack.guardrails import RULES
 
     sarif, _ = sarif_results(None, "experiment")
@@ -128,7 +128,7 @@ def test_sarif_fingerprints_stay_when_lines_move(failing_project, tmp_path):
     old, new = by_print(before), by_print(after)
     assert old.keys() == new.keys() and len(old) == len(before)
     assert all(new[f] == old[f] + 3 for f in old)
-    from gnnstack.checkout import fingerprint
+    from gnnstack.check import fingerprint
 
     budget = next(r for r in after if r["ruleId"] == "monthly-budget")
     assert budget["partialFingerprints"]["gnnstackFinding/v1"] == fingerprint("over", "monthly-budget",
@@ -228,17 +228,18 @@ def test_junit_suite_time_is_the_stacks_assessment_time(failing_project):
     from junitparser import JUnitXml
 
     from gnnstack.assess import assess
-    from gnnstack.checkout import CheckResult, to_junit
+    from gnnstack.check import CheckResult
+    from gnnstack.outputs.junit import check_junit
     from gnnstack.project import find_project
 
     project = find_project(failing_project)
     result = CheckResult([assess(project, "fine"), assess(project, "over")],
                          {"fine": "stacks/Pulumi.fine.yaml", "over": "stacks/Pulumi.over.yaml"},
                          root=failing_project, seconds={"fine": 1.25, "over": 0.5})
-    xml = JUnitXml.fromstring(to_junit(result))
+    xml = JUnitXml.fromstring(check_junit(result))
     assert [s.time for s in xml] == [1.25, 0.5] and xml.time == 1.75
     result.seconds = {"fine": 1.25}  # not measured: no time rather than a made-up one
-    root = ET.fromstring(to_junit(result))
+    root = ET.fromstring(check_junit(result))
     assert [s.get("time") for s in root] == ["1.250", None] and root.get("time") is None
 
 
@@ -300,7 +301,7 @@ def test_policy_config_is_generated_from_the_config_file():
 
 
 def test_github_annotation_escaping():
-    from gnnstack.checkout import _escape, _escape_property
+    from gnnstack.outputs.github import escape, escape_property
 
-    assert _escape("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext: a, b"
-    assert _escape_property("stacks/a,b:c%.yaml") == "stacks/a%2Cb%3Ac%25.yaml"
+    assert escape("50% done\r\nnext: a, b") == "50%25 done%0D%0Anext: a, b"
+    assert escape_property("stacks/a,b:c%.yaml") == "stacks/a%2Cb%3Ac%25.yaml"

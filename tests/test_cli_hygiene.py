@@ -242,7 +242,7 @@ def test_verdict_text_wraps_messages_and_reasons_to_the_width():
 
     from gnnstack.guardrails.config import Waiver
     from gnnstack.guardrails.evaluate import Verdict, Violation
-    from gnnstack.guardrails.report import verdict_text
+    from gnnstack.outputs.table import verdict_text
 
     reason = " ".join(f"word{i}" for i in range(60))
     message = " ".join(f"because{i}" for i in range(40))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,7 +75,10 @@ def test_added_removed_changed_and_price_only_resources(tmp_path):
     assert stacks["s"]["base"] == {"before": "23.00", "after": "35.00", "change": "12.00", "percent": "52.17"}
     assert doc["total"]["base"] == {"before": "24.00", "after": "38.00", "change": "14.00", "percent": "58.33"}
     table = run("diff", str(base), str(head)).output
-    assert "price-only a: +5.00 (price change only)" in table and "Total: base 24.00 -> 38.00 (+14.00, +58.3%)" in table
+    # A row per resource (status, resource, change, note), columns as wide as rich lays them out.
+    assert re.search(r"^ +price-only +a +\+5\.00 +\(price change only\)$", table, re.M), table
+    assert re.search(r"^ +changed +b +\+2\.00$", table, re.M), table
+    assert "Total: base 24.00 -> 38.00 (+14.00, +58.3%)" in table
 
 
 def test_worst_case_moving_between_unbounded_and_bounded_is_said_in_words(tmp_path):
@@ -110,7 +114,8 @@ def test_check_records_a_failed_run_that_diff_reads(tmp_path):
     record = json.loads(out.read_text())
     assert record["status"] == "failed" and "demo" in record["error"]
     head = check_file(tmp_path, "head", [stack("s", [line("a", "Instance", "10", "1")])])
-    assert "base could not be priced: " in run("diff", str(out), str(head)).output
+    text = " ".join(run("diff", str(out), str(head)).output.split())  # wrapped to the width: compare the words
+    assert f"base could not be priced: {record['error'].split()[0]}" in text
 
 
 @pytest.mark.parametrize("content,message", [

@@ -4,6 +4,7 @@ in the guardrail context (read from the expiry tags, as the policy pack reads it
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from types import SimpleNamespace
@@ -120,7 +121,8 @@ def test_preview_json_table_and_markdown_carry_it(experiment):
                                             "worst_case_bounded": money(life.worst_case_bounded)}
     expected = (f"Until it expires (168 h, 2026-11-30T10:00:00Z): base {cents(life.base):,}; worst case "
                 f"unbounded ({cents(life.worst_case_bounded):,} + {life.unbounded} line(s) with no cap)")
-    assert f"  {expected}.\n" in cli("preview", "experiment").output
+    # The table's text is wrapped to the width: compare the words.
+    assert f" {expected}. " in " ".join(cli("preview", "experiment").output.split())
     markdown = cli("preview", "experiment", "--format", "markdown").output
     assert f"\n{expected} (the monthly figures prorated by the hours left).\n" in markdown
 
@@ -137,10 +139,16 @@ def test_check_json_and_text_carry_it_per_stack(experiment):
     lifetimes = {s["stack"]: s["lifetime"] for s in data["stacks"]}
     assert lifetimes["production"] is None
     assert lifetimes["experiment"] == experiment.costs.lifetime.to_json()
-    text = cli("check", "experiment", "production").output.splitlines()
-    assert text[1].startswith("  Until it expires (168 h, 2026-11-30T10:00:00Z): base ")
-    at = next(i for i, t in enumerate(text) if t.startswith("production ("))
-    assert text[at + 1] == "  Until it expires: no TTL, no lifetime cost (priced by the month only)"
+    # Each stack's cost, then its lifetime cost, then its guardrails; wrapped to the width, so
+    # compare the words.
+    text = " ".join(cli("check", "experiment", "production").output.split())
+    unbounded = r"unbounded \([0-9,.]+ \+ [0-9]+ line\(s\) with no cap\)"
+    assert re.search(rf"^experiment \(neptune-sagemaker, experiment\): base [0-9,.]+ USD a month, worst case "
+                     rf"{unbounded} Until it expires \(168 h, 2026-11-30T10:00:00Z\): base [0-9,.]+; worst case "
+                     rf"{unbounded} Guardrails \(experiment\)", text), text
+    assert re.search(rf" production \(neo4j-ec2, production\): base [0-9,.]+ USD a month, worst case {unbounded} "
+                     r"Until it expires: no TTL, no lifetime cost \(priced by the month only\) "
+                     r"Guardrails \(production\)", text), text
 
 
 # --------------------------------------------------------------------------- the rules and the pack

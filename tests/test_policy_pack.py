@@ -85,7 +85,7 @@ def test_a_failing_case_fails_in_both(captures, packs, config):
 def test_the_pack_logs_the_projected_cost_priced_with_the_same_usage(captures, packs, option):
     """Usage is not in Pulumi state: the pack reads it from the same stack file, so its figure is
     the offline one to the cent (EMR's base rests on the declared hours a day)."""
-    from gnnstack.costing.report import usd
+    from gnnstack.outputs.figures import usd
 
     graph, scenario = captures[("production", option)]
     packs["production"].analyze_stack(as_engine_resources(graph))

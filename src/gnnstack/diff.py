@@ -6,8 +6,8 @@ gnnstack in its own worktree), so a change to a price, a pricer, a component or 
 show. A resource is `added`, `removed`, `changed` (its quantities or its lines changed) or
 `price-only` (same lines and quantities, other unit prices: a catalog or price-file change). A
 side that could not be priced (`status: failed`) is said so with its reason, never read as zero.
-Worst cases are `None` when a line has no cap; moving between bounded and unbounded is said in
-words.
+Worst cases are `None` when a line has no cap. Data only: gnnstack.outputs renders it (and says
+in words when a worst case moves between bounded and unbounded).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .costing.estimate import cents, money
-from .costing.report import usd
+from .costing.estimate import money
 from .errors import ConfigError
 
 ZERO = Decimal(0)
@@ -119,16 +118,6 @@ class Money:
             return None
         return c * 100 / self.before
 
-    def words(self) -> str:
-        """How the figure moved, for worst cases that may be unbounded."""
-        if self.before is None and self.after is None:
-            return "unbounded on both sides"
-        if self.before is None:
-            return f"was unbounded, now bounded at {usd(self.after)}"
-        if self.after is None:
-            return f"was bounded at {usd(self.before)}, now unbounded"
-        return _signed(self.change)
-
     def to_json(self) -> dict[str, Optional[str]]:
         c, p = self.change, self.percent
         return {"before": money(self.before), "after": money(self.after), "change": money(c),
@@ -144,10 +133,6 @@ class ResourceDiff:
     worst_case: Money
     lines: list[dict[str, Any]] = field(default_factory=list)  # the lines that differ
 
-    def to_json(self) -> dict[str, Any]:
-        return {"resource": self.resource, "type": self.type, "status": self.status,
-                "base": self.base.to_json(), "worst_case": self.worst_case.to_json(), "lines": self.lines}
-
 
 @dataclass
 class StackDiff:
@@ -160,13 +145,6 @@ class StackDiff:
     newly_unpriced: list[dict[str, str]] = field(default_factory=list)
     no_longer_unpriced: list[dict[str, str]] = field(default_factory=list)
     head: Optional[StackIn] = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "status": self.status, "option": self.option,
-                "base": self.base.to_json(), "worst_case": self.worst_case.to_json(),
-                "worst_case_change": self.worst_case.words(),
-                "resources": [r.to_json() for r in self.resources],
-                "newly_unpriced": self.newly_unpriced, "no_longer_unpriced": self.no_longer_unpriced}
 
 
 @dataclass
@@ -189,15 +167,6 @@ class CostDiff:
     def total_worst(self) -> Money:
         return Money(_sum_bounded(s.worst_case.before for s in self.stacks),
                      _sum_bounded(s.worst_case.after for s in self.stacks))
-
-    def to_json(self) -> dict[str, Any]:
-        return {"tool": "gnnstack", "kind": "cost-diff", "currency": "USD",
-                "base": {"commit": self.base_commit, "error": self.base_error},
-                "head": {"commit": self.head_commit, "error": self.head_error},
-                "total": None if not self.comparable else {
-                    "base": self.total.to_json(), "worst_case": self.total_worst.to_json(),
-                    "worst_case_change": self.total_worst.words()},
-                "stacks": [s.to_json() for s in self.stacks]}
 
 
 def diff(base: CheckFile, head: CheckFile) -> CostDiff:
@@ -297,79 +266,3 @@ def _sum_bounded(values) -> Optional[Decimal]:
 def _q(value: Optional[Decimal]) -> Optional[str]:
     """A quantity or unit price, as priced."""
     return None if value is None else str(value)
-
-
-def _signed(value: Optional[Decimal]) -> str:
-    if value is None:
-        return "n/a"
-    v = cents(value)
-    return "±0.00" if v == 0 else f"{v:+,}"
-
-
-def percent_text(m: Money) -> str:
-    p = m.percent
-    if p is None:
-        return "new" if not m.before and m.after else "n/a"
-    p = p.quantize(Decimal("0.1"))
-    return "±0.0%" if p == 0 else f"{p:+}%"
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-def _sides(d: CostDiff) -> str:
-    return f"base {_short(d.base_commit)} → PR {_short(d.head_commit)}"
-
-
-def _short(commit: Optional[str]) -> str:
-    return commit[:12] if commit else "(commit unknown)"
-
-
-def diff_table(d: CostDiff) -> str:
-    out = [f"Cost change, USD a month ({_sides(d)})"]
-    if d.base_error:
-        out.append(f"  base could not be priced: {d.base_error}")
-    if d.head_error:
-        out.append(f"  PR could not be priced: {d.head_error}")
-    if not d.comparable:
-        return "\n".join(out) + "\n"
-    for s in d.stacks:
-        out.append(f"  {s.stack} ({s.option}) [{s.status}]: base {usd(s.base.before)} -> {usd(s.base.after)} "
-                   f"({_signed(s.base.change)}, {percent_text(s.base)}); worst case {s.worst_case.words()}")
-        for r in s.resources:
-            out.append(f"    {r.status:10} {r.resource}: {_signed(r.base.change)}"
-                       + ("" if r.status != "price-only" else " (price change only)"))
-        for u in s.newly_unpriced:
-            out.append(f"    now unpriced {u['resource']}: {u['reason']}")
-        for u in s.no_longer_unpriced:
-            out.append(f"    now priced   {u['resource']}")
-    t = d.total
-    out.append(f"  Total: base {usd(t.before)} -> {usd(t.after)} ({_signed(t.change)}, {percent_text(t)}); "
-               f"worst case {d.total_worst.words()}")
-    return "\n".join(out) + "\n"
-
-
-def diff_markdown(d: CostDiff, top: int = 10) -> str:
-    from .templating import render
-
-    return render("reports/diff.md.j2", d=d, usd=usd, signed=_signed, pct=percent_text, short=_short, top=top)
-
-
-def diff_github(d: CostDiff) -> str:
-    """One notice per stack whose cost moves (workflow commands), then the markdown."""
-    from .checkout import workflow_command
-
-    out = []
-    if d.base_error:
-        out.append(workflow_command("warning", f"base could not be priced: {d.base_error}",
-                                    [("title", "gnnstack diff")]))
-    if d.head_error:
-        out.append(workflow_command("error", f"PR could not be priced: {d.head_error}", [("title", "gnnstack diff")]))
-    for s in d.stacks if d.comparable else []:
-        if s.base.change or s.status != "compared":
-            props = ([("file", s.head.file)] if s.head is not None and s.head.file else []) + \
-                [("title", f"gnnstack cost {s.stack}")]
-            out.append(workflow_command("notice", f"{s.stack}: base {usd(s.base.before)} -> {usd(s.base.after)} USD "
-                                        f"a month ({_signed(s.base.change)}, {percent_text(s.base)}); worst case "
-                                        f"{s.worst_case.words()}", props))
-    return "\n".join(out) + ("\n" if out else "") + diff_markdown(d)

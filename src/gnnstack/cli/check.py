@@ -44,28 +44,37 @@ def check(stacks: tuple[str, ...], prices: str | None, usage: str | None, guardr
       gnnstack check experiment production --format sarif --output gnnstack.sarif
       gnnstack check --format github --compare-to base.json
     """
-    from gnnstack import checkout
     from gnnstack.errors import GnnstackError
+    from gnnstack.outputs import json_out
 
     try:
         result, base, commit = _assess_all(stacks, prices, usage, guardrails, compare_to)
     except GnnstackError as e:
         if fmt == "json":  # a record of the failure, so a base-versus-PR diff never reads it as zero
-            _write(json.dumps(checkout.failed_json(str(e), _commit(None)), indent=2) + "\n", output)
+            _write(json.dumps(json_out.failed_json(str(e), _commit(None)), indent=2) + "\n", output)
         raise
     if fmt == "json":
-        text = json.dumps(checkout.to_json(result, commit), indent=2) + "\n"
+        text = json.dumps(json_out.check_json(result, commit), indent=2) + "\n"
     elif fmt == "sarif":
-        text = json.dumps(checkout.to_sarif(result), indent=2) + "\n"
+        from gnnstack.outputs.sarif import check_sarif
+
+        text = json.dumps(check_sarif(result), indent=2) + "\n"
     elif fmt == "junit":
-        text = checkout.to_junit(result)
+        from gnnstack.outputs.junit import check_junit
+
+        text = check_junit(result)
     elif fmt == "github":
-        text = checkout.to_github(result, base)
+        from gnnstack.outputs.github import check_github
+        from gnnstack.outputs.markdown import check_markdown
+
+        text = check_github(result, base)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            write_output(checkout.to_markdown(result, base), summary, append=True)
+            write_output(check_markdown(result, base), summary, append=True)
     else:
-        text = checkout.to_text(result)
+        from gnnstack.outputs.table import check_text
+
+        text = check_text(result)
     _write(text, output)
     if not result.passed and not soft_fail:
         sys.exit(1)
@@ -87,13 +96,13 @@ def _commit(root) -> str | None:
 
 
 def _assess_all(stacks, prices, usage, guardrails, compare_to):
-    from gnnstack import checkout
     from gnnstack.assess import assess, guardrail_config
+    from gnnstack.check import CheckResult, load_base
 
     project = find_project()
     names = list(stacks) or project.all_stacks()
     config = guardrail_config(project, guardrails)
-    base = checkout.load_base(compare_to)
+    base = load_base(compare_to)
     others: frozenset[str] = frozenset()
     if usage:  # one usage file may name resources of several stacks
         from gnnstack.capture_cache import capture
@@ -113,5 +122,5 @@ def _assess_all(stacks, prices, usage, guardrails, compare_to):
                                       usage_others=others))
             seconds[name] = time.perf_counter() - start
     files = {name: os.path.relpath(project.stack_file(name), project.root) for name in names}
-    return (checkout.CheckResult(assessments, files, root=project.root, seconds=seconds), base,
+    return (CheckResult(assessments, files, root=project.root, seconds=seconds), base,
             _commit(project.root))

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from gnnstack.costing.report import Comparison, compare_markdown, compare_table, cost_report, price_book
+from gnnstack.costing.report import Comparison, cost_report, price_book
 from gnnstack.project import find_project
 from gnnstack.options import OPTIONS
 
@@ -52,8 +52,14 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
             reports.append(cost_report(graph, book, used, stack_usage(graph, scenario, usage, names, project.root)))
     result = Comparison(stack, reports)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), indent=2))
+        from gnnstack.outputs.json_out import comparison_json
+
+        click.echo(json.dumps(comparison_json(result), indent=2))
     elif fmt == "markdown":
+        from gnnstack.outputs.markdown import compare_markdown
+
         click.echo(compare_markdown(result), nl=False)
     else:
+        from gnnstack.outputs.table import compare_table
+
         click.echo(compare_table(result), nl=False)

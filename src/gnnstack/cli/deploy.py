@@ -57,18 +57,14 @@ def up(stack: str, yes: bool, backend: str | None, local: bool, endpoint: str | 
       gnnstack up production --backend s3://team-state/gnnstack
     """
     from gnnstack.assess import assess
-    from gnnstack.costing.report import usd, worst_text
     from gnnstack.deploy import build_plan, require_cli, run_up
-    from gnnstack.guardrails.report import verdict_text
+    from gnnstack.outputs.table import up_summary
 
     require_cli("up")
     project = find_project()
     with progress(f"{stack}: running the Pulumi program under mocks, pricing, guardrails"):
         a = assess(project, stack, None, prices, guardrails)
-    e = a.costs.estimate
-    click.echo(f"{stack}: {a.scenario.option} in {a.scenario.region}; base {usd(e.base)} USD a month, worst case "
-               f"{worst_text(e)}; {len(e.unpriced)} unpriced")
-    click.echo(verdict_text(a.verdict), nl=False)
+    click.echo(up_summary(a), nl=False)
     if not a.verdict.passed:
         click.echo("error: refusing to deploy: mandatory guardrails fail (see above)", err=True)
         sys.exit(1)
@@ -145,8 +141,6 @@ def budgets(stacks: tuple[str, ...], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in rows], indent=2))
         return
-    for r in rows:
-        def m(v):
-            return "n/a" if v is None else f"{v:,.2f}"
-        click.echo(f"{r.stack}: budget {r.name} limit {m(r.limit)} USD, actual {m(r.actual)}, forecast "
-                   f"{m(r.forecast)}, cost by tag {m(r.cost_by_tag)}" + (f" ({r.note})" if r.note else ""))
+    from gnnstack.outputs.table import budgets_text
+
+    click.echo(budgets_text(rows), nl=False)

@@ -31,11 +31,15 @@ def diff(base: str, head: str, fmt: str) -> None:
       gnnstack diff base.json head.json
       gnnstack diff base.json head.json --format markdown > comment.md
     """
-    from gnnstack.diff import diff as compute, diff_github, diff_markdown, diff_table, load_check
+    from gnnstack.diff import diff as compute, load_check
+    from gnnstack.outputs.github import diff_github
+    from gnnstack.outputs.json_out import diff_json
+    from gnnstack.outputs.markdown import diff_markdown
+    from gnnstack.outputs.table import diff_table
 
     d = compute(load_check(base), load_check(head))
     if fmt == "json":
-        click.echo(json.dumps(d.to_json(), indent=2))
+        click.echo(json.dumps(diff_json(d), indent=2))
     elif fmt == "markdown":
         click.echo(diff_markdown(d), nl=False)
     elif fmt == "github":

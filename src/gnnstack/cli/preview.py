@@ -7,8 +7,6 @@ import sys
 
 import click
 
-from gnnstack import render
-from gnnstack.costing.report import cost_markdown, cost_table, defaults_text
 from gnnstack.project import find_project
 from gnnstack.options import OPTIONS
 
@@ -49,22 +47,21 @@ def preview(stack: str, option: str | None, prices: str | None, usage: str | Non
       gnnstack preview experiment --usage usage.yaml  # after `gnnstack usage template experiment`
     """
     from gnnstack.assess import assess
-    from gnnstack.guardrails.report import verdict_text
 
     project = find_project()
     with progress(f"{stack}: running the Pulumi program under mocks, pricing, guardrails"):
         a = assess(project, stack, option, prices, guardrails, usage_file=usage)
     if fmt == "json":
-        data = render.preview_json(a.graph, a.scenario)
-        data["estimate"] = a.costs.to_json()
-        data["guardrails"] = a.verdict.to_json()
-        click.echo(json.dumps(data, indent=2, default=str))
+        from gnnstack.outputs.json_out import preview_json
+
+        click.echo(json.dumps(preview_json(a.graph, a.scenario, a.costs, a.verdict), indent=2, default=str))
     elif fmt == "markdown":
+        from gnnstack.outputs.markdown import cost_markdown
+
         click.echo(cost_markdown(a.costs, len(a.graph.managed())), nl=False)
     else:
-        click.echo(render.preview_table(a.graph, a.scenario))
-        click.echo(cost_table(a.costs))
-        click.echo(verdict_text(a.verdict), nl=False)
-        click.echo("\n".join(defaults_text(a.costs.estimate)))
+        from gnnstack.outputs.table import preview_table
+
+        click.echo(preview_table(a.graph, a.scenario, a.costs, a.verdict), nl=False)
     if not a.verdict.passed:
         sys.exit(1)

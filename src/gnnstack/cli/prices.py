@@ -7,7 +7,7 @@ import json
 import click
 
 from gnnstack.costing.catalog import PriceBook, audit, read
-from gnnstack.costing.report import _table
+from gnnstack.outputs.table import audit_table, prices_table
 
 from .options import format_option, prices_option
 
@@ -51,12 +51,7 @@ def list_prices(text: str | None, prices: str | None, fmt: str) -> None:
     if not entries:
         click.echo(f"no prices match {text!r}")
         return
-    rows = [("region", "service", "item", "usd", "unit", "confidence", "as of", "source")]
-    rows += [(p.region, p.service, p.item, str(p.usd), p.unit, p.confidence, p.as_of.isoformat(),
-              _short(p.source)
-              + ("" if not p.overridden else f" [override: {p.origin}]")) for p in entries]
-    click.echo("\n".join(_table(rows, right={3})))
-    click.echo(f"\n  {len(entries)} price(s); --format json gives full sources.")
+    click.echo(prices_table(entries), nl=False)
 
 
 @prices.command("audit")
@@ -77,21 +72,4 @@ def audit_prices(against: str, fmt: str) -> None:
         click.echo(json.dumps({"file": against, "entries": len(overrides),
                                "differences": [d.to_json() for d in diffs]}, indent=2))
         return
-    click.echo(f"{against}: {len(overrides)} entries, {len(diffs)} differ from the catalog")
-    if not diffs:
-        return
-    rows = [("region", "service", "item", "override", "catalog", "change", "catalog source")]
-    for d in diffs:
-        pct = d.change_percent
-        rows.append((d.override.region, d.override.service, d.override.item, f"{d.override.usd} /{d.override.unit}",
-                     "not in catalog" if d.catalog is None else f"{d.catalog.usd} ({d.catalog.confidence})",
-                     "" if pct is None else f"{pct:+.1f}%",
-                     "" if d.catalog is None else _short(d.catalog.source)))
-    click.echo("\n".join(_table(rows, right={5})))
-    if any(d.catalog is not None and _short(d.catalog.source) != d.catalog.source for d in diffs):
-        click.echo("\n  Sources ending in ... are shortened; --format json gives them in full.")
-
-
-def _short(source: str, width: int = 70) -> str:
-    """A source for a table cell: shortened visibly ("..."), never cut silently."""
-    return source if len(source) <= width else source[:width - 3] + "..."
+    click.echo(audit_table(against, len(overrides), diffs), nl=False)

@@ -87,13 +87,9 @@ def fields() -> None:
       gnnstack usage fields
     """
     from gnnstack.costing.pricers import USAGE_MODELS
+    from gnnstack.outputs.table import usage_fields_text
 
-    for rtype, model in sorted(USAGE_MODELS.items()):
-        click.echo(click.style(f"{rtype}", bold=True) + f"  ({model.title})")
-        for name, f in model.model_fields.items():
-            unit = model.unit(name)
-            click.echo(f"  {name}" + (f" [{unit}]" if unit else "") + f"  default: {model.default_text(name)}")
-            click.echo(f"      {f.description}")
+    click.echo(usage_fields_text(USAGE_MODELS), nl=False)
 
 
 def _bounds(f: Any) -> str:

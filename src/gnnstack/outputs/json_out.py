@@ -1,0 +1,136 @@
+"""JSON for tools: each command's document, built from its result objects. The caller dumps it
+(`json.dumps(doc, indent=2)`); a field's meaning never changes without a new `CHECK_SCHEMA`.
+
+Named json_out, not json, so that it never stands in for the standard library's module."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .. import __version__, clock
+from ..costing.estimate import money
+from .figures import TOP, moved_words
+
+# The `check --format json` shape `gnnstack diff` reads; raised when a field changes meaning.
+CHECK_SCHEMA = 2
+
+
+# --------------------------------------------------------------------------- preview, compare
+
+
+def preview_json(graph: Any, scenario: Any, costs: Any, verdict: Any) -> dict[str, Any]:
+    """`preview --format json`: the stack, every resource, the estimate and the verdicts."""
+    expires = scenario.expires_at()
+    return {
+        "stack": graph.stack,
+        "option": graph.option,
+        "environment": scenario.environment,
+        "region": scenario.region,
+        "database_enabled": scenario.database_enabled,
+        "expires_at": clock.iso(expires) if expires else None,
+        "resources": [r.to_json() for r in graph],
+        "estimate": cost_report_json(costs),
+        "guardrails": verdict.to_json(),
+    }
+
+
+def _line_ref(line: Any) -> dict[str, Any]:
+    return {"component": line.component, "resource": line.resource, "name": line.name,
+            "base_monthly": money(line.base_monthly), "worst_case_monthly": money(line.worst_monthly)}
+
+
+def cost_report_json(report: Any) -> dict[str, Any]:
+    """A `CostReport`: the estimate, the lifetime cost, the top cost drivers and the prices used."""
+    data = report.estimate.to_json()
+    data["lifetime"] = report.lifetime.to_json() if report.lifetime is not None else None
+    data["top_cost_drivers"] = [_line_ref(line) for line in report.estimate.top(TOP)]
+    data["prices"] = {"catalog": "gnnstack/data/prices", "overrides": report.overrides,
+                      "overridden_lines": sum(1 for line in report.estimate.lines if line.price.overridden)}
+    if report.at_catalog is not None:
+        data["at_catalog_prices"] = {"monthly": report.at_catalog.summary_json(),
+                                     "unpriced": [u.to_json() for u in report.at_catalog.unpriced]}
+    return data
+
+
+def comparison_json(c: Any) -> dict[str, Any]:
+    """`compare --format json`: each option's totals, unbounded and unpriced resources, biggest
+    lines and next 12 months."""
+    return {"stack": c.stack, "currency": "USD", "options": [
+        {"option": r.option, "monthly": r.estimate.summary_json(),
+         "at_catalog_prices": r.at_catalog.summary_json() if r.at_catalog else None,
+         "unbounded": [{"resource": x.resource, "name": x.name} for x in r.estimate.unbounded],
+         "unpriced": [u.to_json() for u in r.estimate.unpriced],
+         "biggest_lines": [_line_ref(x) for x in r.estimate.top(3)],
+         "months": [money(m) for m in r.estimate.months()]}
+        for r in c.reports]}
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _line(line: Any) -> dict[str, Any]:
+    worst = line.worst_monthly
+    return {"resource": line.resource, "type": line.resource_type, "component": line.component,
+            "name": line.name, "unit": line.unit, "base_quantity": str(line.base_quantity),
+            "worst_case_quantity": None if line.worst_quantity is None else str(line.worst_quantity),
+            "unit_price": str(line.unit_price), "worst_case_unit_price": str(line.worst_unit_price),
+            "base_monthly": str(line.base_monthly), "worst_case_monthly": None if worst is None else str(worst)}
+
+
+def _stack_summary(a: Any, file: str) -> dict[str, Any]:
+    e = a.costs.estimate
+    return {"stack": a.graph.stack, "option": a.scenario.option, "environment": a.scenario.environment,
+            "file": file, "monthly": e.summary_json(),
+            "lifetime": a.costs.lifetime.to_json() if a.costs.lifetime is not None else None,
+            "unpriced": len(e.unpriced),
+            "unpriced_resources": [u.to_json() for u in e.unpriced],
+            # What `gnnstack diff` compares: every priced line, by resource and line name.
+            "lines": [_line(line) for line in e.lines],
+            "guardrails": a.verdict.to_json()}
+
+
+def check_json(r: Any, commit: Optional[str] = None) -> dict[str, Any]:
+    """`check --format json` of a `gnnstack.check.CheckResult`: what `gnnstack diff` reads."""
+    return {"tool": "gnnstack", "version": __version__, "schema": CHECK_SCHEMA, "status": "priced",
+            "commit": commit, "passed": r.passed,
+            "stacks": [_stack_summary(a, r.stack_files[a.graph.stack]) for a in r.assessments]}
+
+
+def failed_json(reason: str, commit: Optional[str] = None) -> dict[str, Any]:
+    """What `check --format json` records when it cannot price: `gnnstack diff` then says "could
+    not be priced: REASON", never a zero."""
+    return {"tool": "gnnstack", "version": __version__, "schema": CHECK_SCHEMA, "status": "failed",
+            "error": reason, "commit": commit, "passed": False, "stacks": []}
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def diff_json(d: Any) -> dict[str, Any]:
+    """`diff --format json` of a `gnnstack.diff.CostDiff`."""
+    return {"tool": "gnnstack", "kind": "cost-diff", "currency": "USD",
+            "base": {"commit": d.base_commit, "error": d.base_error},
+            "head": {"commit": d.head_commit, "error": d.head_error},
+            "total": None if not d.comparable else {
+                "base": d.total.to_json(), "worst_case": d.total_worst.to_json(),
+                "worst_case_change": moved_words(d.total_worst)},
+            "stacks": [_stack_diff(s) for s in d.stacks]}
+
+
+def _stack_diff(s: Any) -> dict[str, Any]:
+    return {"stack": s.stack, "status": s.status, "option": s.option,
+            "base": s.base.to_json(), "worst_case": s.worst_case.to_json(),
+            "worst_case_change": moved_words(s.worst_case),
+            "resources": [{"resource": r.resource, "type": r.type, "status": r.status,
+                           "base": r.base.to_json(), "worst_case": r.worst_case.to_json(), "lines": r.lines}
+                          for r in s.resources],
+            "newly_unpriced": s.newly_unpriced, "no_longer_unpriced": s.no_longer_unpriced}
+
+
+# --------------------------------------------------------------------------- guardrails
+
+
+def rules_json(rules: list) -> list[dict[str, Any]]:
+    """`guardrails list --format json`: each rule with its parameter schema (dump with default=str)."""
+    return [{"name": r.name, "description": r.description, "levels": r.levels,
+             "params": r.params.model_json_schema(), "example": r.example} for r in rules]
