@@ -1,17 +1,19 @@
 """Assessing a stack: capture (or cache), price, and evaluate the guardrails, as `preview` and
-`check` both do."""
+`check` both do; and pricing every option on one stack's scenario, as `compare` does."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from contextlib import nullcontext
+from typing import Callable, ContextManager, Optional
 
 from . import clock
 from .capture_cache import capture
-from .costing.report import CostReport, cost_report, price_book
+from .costing.report import Comparison, CostReport, cost_report, price_book
 from .costing.usage import UsageSet
 from .graph import ResourceGraph
+from .options import OPTIONS
 from .project import Project
 from .scenario import Scenario
 
@@ -69,3 +71,24 @@ def assess(project: Project, stack: str, option: Optional[str] = None, prices: O
                         expires_at=scenario.expires_at(now), now=now)
     verdict = evaluate(graph, costs.estimate, config, now, scenario.environment)
     return Assessment(graph, scenario, costs, verdict)
+
+
+def compare(project: Project, stack: str, prices: Optional[str] = None, usage_file: Optional[str] = None,
+            step: Optional[Callable[[str], ContextManager[object]]] = None) -> Comparison:
+    """Every option of the registry built and priced on `stack`'s scenario. `step(text)` wraps
+    each stage (a progress line)."""
+    from .capture_cache import capture_all
+    from .costing.usage_file import load_usage_file
+
+    step = step or (lambda text: nullcontext())
+    if usage_file:
+        load_usage_file(usage_file)  # a malformed file fails before any capture
+    captured = capture_all(project, stack, OPTIONS, step=step)
+    names = frozenset(r.name for graph, _ in captured for r in graph.resources)
+    reports = []
+    for i, (graph, scenario) in enumerate(captured, start=1):
+        with step(f"{stack}: {graph.option} ({i}/{len(captured)}): pricing"):
+            book, used = price_book(project.root, scenario.costing.price_overrides, prices)
+            reports.append(cost_report(graph, book, used,
+                                       stack_usage(graph, scenario, usage_file, names, project.root)))
+    return Comparison(stack, reports)

@@ -1,4 +1,4 @@
-"""`gnnstack compare`: the four stack options priced side by side on one scenario."""
+"""`gnnstack compare`: every stack option priced side by side on one scenario."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 
 import click
 
-from gnnstack.costing.report import Comparison, cost_report, price_book
 from gnnstack.project import find_project
 from gnnstack.options import OPTIONS
 
@@ -21,13 +20,13 @@ from .output import progress
 @format_option("table", "json", "markdown", details={
     "json": "each option's totals, unpriced resources, biggest lines and next 12 months"})
 def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None:
-    """Price all four stack options on STACK's scenario, side by side.
+    """Price every stack option on STACK's scenario, side by side.
 
-    Builds neptune-sagemaker, neo4j-ec2, tigergraph-ec2 and emr-spark offline on the same graph,
-    workload and region, and shows each one's base and worst-case monthly cost, its month-12
-    cost as the graph grows, what is unpriced and its biggest lines. Options not in the capture
-    cache run in parallel processes after the first: GNNSTACK_JOBS sets how many (default: one
-    per CPU; 1 runs them one after another).
+    Builds each option ({options}) offline on the same graph, workload and region, and
+    shows each one's base and worst-case monthly cost, its month-12 cost as the graph grows,
+    what is unpriced and its biggest lines. Options not in the capture cache run in parallel
+    processes after the first: GNNSTACK_JOBS sets how many (default: one per CPU; 1 runs them
+    one after another).
 
     \b
     Examples:
@@ -35,22 +34,9 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
       gnnstack compare production --format markdown > costs.md
       gnnstack compare experiment --usage usage.yaml
     """
-    from gnnstack.capture_cache import capture_all  # Pulumi is imported only on a cache miss
+    from gnnstack.assess import compare as compare_options
 
-    from gnnstack.assess import stack_usage
-    from gnnstack.costing.usage_file import load_usage_file
-
-    project = find_project()
-    if usage:
-        load_usage_file(usage)  # a malformed file fails before any capture
-    captured = capture_all(project, stack, OPTIONS, step=progress)
-    names = frozenset(r.name for graph, _ in captured for r in graph.resources)
-    reports = []
-    for i, (graph, scenario) in enumerate(captured, start=1):
-        with progress(f"{stack}: {graph.option} ({i}/{len(captured)}): pricing"):
-            book, used = price_book(project.root, scenario.costing.price_overrides, prices)
-            reports.append(cost_report(graph, book, used, stack_usage(graph, scenario, usage, names, project.root)))
-    result = Comparison(stack, reports)
+    result = compare_options(find_project(), stack, prices, usage, step=progress)
     if fmt == "json":
         from gnnstack.outputs.json_out import comparison_json
 
@@ -63,3 +49,7 @@ def compare(stack: str, prices: str | None, usage: str | None, fmt: str) -> None
         from gnnstack.outputs.table import compare_table
 
         click.echo(compare_table(result), nl=False)
+
+
+# The options come from the registry, so the help never lists one that is gone or misses a new one.
+compare.help = (compare.help or "").replace("{options}", ", ".join(OPTIONS))
