@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 
 from gnnstack import reap
 from gnnstack.reap import Found
+from gnnstack.reap.kinds import emr_cluster
 
 pytestmark = pytest.mark.slow  # moto's server
 NOW = datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)
@@ -260,7 +261,7 @@ def inventory() -> set[tuple[str, str, str]]:
         have.update((region, "autoscaling:group", g["AutoScalingGroupName"])
                     for g in client("autoscaling", region).describe_auto_scaling_groups()["AutoScalingGroups"])
         have.update((region, "emr:cluster", c["Id"]) for c in client("emr", region).list_clusters(
-            ClusterStates=reap.EMR_ACTIVE_STATES)["Clusters"])
+            ClusterStates=emr_cluster.ACTIVE_STATES)["Clusters"])
         have.update((region, "sagemaker:notebook-instance", n["NotebookInstanceName"])
                     for n in client("sagemaker", region).list_notebook_instances()["NotebookInstances"])
         neptune = client("neptune", region)
@@ -512,7 +513,7 @@ def test_parse_expiry_and_arns():
     with pytest.raises(ValueError, match="has no time zone"):
         clock.parse_timestamp("2026-11-30T12:00:00")
     assert found().expired and not found(expires=FUTURE).expired
-    parse = reap._parse_arn
+    parse = reap.identify
     assert parse("arn:aws:ec2:us-east-1:1:instance/i-1")[:3] == ("ec2", "ec2:instance", "i-1")
     assert parse("arn:aws:s3:::my-bucket")[:3] == ("s3", "s3:bucket", "my-bucket")
     assert parse("arn:aws:rds:us-east-1:1:cluster:g")[:3] == ("rds", "rds:cluster", "g")
