@@ -36,6 +36,9 @@ class Arn:
         m = _SEPARATOR.search(self.resource)
         return self.resource[m.end():] if m else self.resource
 
+    def __str__(self) -> str:
+        return self.text
+
     def label(self) -> str:
         """`<service>:<resource type>` (the bare resource when it has no type), for kinds reap
         does not handle: they are reported under this name and never deleted."""

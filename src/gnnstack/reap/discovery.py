@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Optional
 from gnnstack.clock import parse_expiry
 from gnnstack.tags import EXPIRES_AT, STACK
 
-from .arns import parse_arn
+from .arns import Arn, parse_arn
 from .aws import Clients, ReapError, call
 from .model import Found
 from .registry import REGISTRY, Kind, Registry
@@ -28,10 +28,10 @@ class Identified(NamedTuple):
     account: str
 
 
-def identify(arn: str, registry: Registry = REGISTRY) -> Identified:
+def identify(arn: str | Arn, registry: Registry = REGISTRY) -> Identified:
     """What an ARN alone says: (service, kind, identifier, region, account). A kind reap handles
     names it (or, where the ARN cannot tell, e.g. Neptune behind RDS ARNs, what it looks like)."""
-    parsed = parse_arn(arn)
+    parsed = arn if isinstance(arn, Arn) else parse_arn(arn)
     kind = registry.claiming(parsed)
     service, name, ident = kind.from_arn(parsed) if kind else (parsed.service, parsed.label(), parsed.resource_id)
     return Identified(service, name, ident, parsed.region, parsed.account)
@@ -53,7 +53,7 @@ class Discovery:
         """`fn()`; an AWS failure is a ReapError naming `region` and `what` was asked."""
         return call(what, region, fn)
 
-    def found(self, arn: str, tags: dict[str, str], **override: Any) -> Optional[Found]:
+    def found(self, arn: str | Arn, tags: dict[str, str], **override: Any) -> Optional[Found]:
         """A Found for anything carrying the stack tag key (of a wanted stack, when `stacks` is
         given), else None. An empty stack value is kept (stack "") so that it is reported as
         skipped rather than silently passed over."""
@@ -63,7 +63,7 @@ class Discovery:
         if self.stacks and stack not in self.stacks:
             return None
         service, kind, ident, region, account = identify(arn, self.registry)
-        values = dict(stack=stack, region=region, service=service, kind=kind, identifier=ident, arn=arn,
+        values = dict(stack=stack, region=region, service=service, kind=kind, identifier=ident, arn=str(arn),
                       expires_at=parse_expiry(tags.get(EXPIRES_AT)), tags=dict(tags), account=account or None,
                       observed_at=self.now)
         values.update(override)
@@ -95,10 +95,11 @@ def discover(regions: list[str], now: datetime, *, session: Any = None,
     unhandled: list[Found] = []
     for region in ctx.regions:
         for arn, tags in _tagged(ctx, region):
-            f = ctx.found(arn, tags)
+            parsed = parse_arn(arn)
+            f = ctx.found(parsed, tags)
             if f is None:
                 continue
-            kind: Optional[Kind] = REGISTRY.claiming(parse_arn(arn))
+            kind: Optional[Kind] = REGISTRY.claiming(parsed)
             (claimed[kind.name] if kind else unhandled).append(f)
     found: dict[str, Found] = {}
     for kind in REGISTRY.kinds():

@@ -71,6 +71,7 @@ class Kind:
 class Registry:
     def __init__(self) -> None:
         self._kinds: dict[str, Kind] = {}
+        self._by_arn: dict[tuple[str, Optional[str]], Kind] = {}
         self._order: Optional[tuple[str, ...]] = None
 
     # -- declaring
@@ -87,9 +88,9 @@ class Registry:
         if cls.name in self._kinds:
             raise KindError(f"{where}: kind {cls.name!r} is already registered by "
                             f"{type(self._kinds[cls.name]).__module__}; give one of them another name")
-        for other in self._kinds.values():
-            if other.arn == cls.arn:
-                raise KindError(f"{where}: ARNs {cls.arn} are already claimed by {other.name!r}; one kind per ARN type")
+        if cls.arn in self._by_arn:
+            raise KindError(f"{where}: ARNs {cls.arn} are already claimed by {self._by_arn[cls.arn].name!r}; "
+                            "one kind per ARN type")
         kinds = {**self._kinds, cls.name: cls()}
         try:
             TopologicalSorter(_graph(kinds)).prepare()
@@ -98,6 +99,7 @@ class Registry:
             raise KindError(f"{where}: the deletion order has a cycle ({cycle}: each is declared to go "
                             "after the next); drop one of those before/after declarations") from None
         self._kinds = kinds
+        self._by_arn[cls.arn] = kinds[cls.name]
         self._order = None
         return cls
 
@@ -150,8 +152,7 @@ class Registry:
 
     def claiming(self, arn: Arn) -> Optional[Kind]:
         """The kind whose ARNs look like `arn`, if reap handles it."""
-        key = (arn.service, arn.resource_type)
-        return next((k for k in self._kinds.values() if k.arn == key), None)
+        return self._by_arn.get((arn.service, arn.resource_type))
 
     def position(self) -> Callable[[str], int]:
         """A sort key: a kind's place in the deletion order (kinds reap does not handle last)."""
