@@ -74,11 +74,14 @@ def test_the_json_report_is_the_dry_run_as_data():
 
 
 def test_search_regions():
-    assert removal.search_regions(["eu-west-1"], ["us-east-1"], ["us-west-2"]) == (["eu-west-1"], ["us-east-1"])
-    assert removal.search_regions([], ["us-east-1"], ["us-west-2"]) == (["us-east-1"], ["us-east-1"])
-    assert removal.search_regions([], None, ["us-west-2", "us-east-1", "us-west-2"]) == (
+    def unread():
+        raise AssertionError("the stacks are read only when neither --region nor reap: regions is given")
+
+    assert removal.search_regions(["eu-west-1"], ["us-east-1"], unread) == (["eu-west-1"], ["us-east-1"])
+    assert removal.search_regions([], ["us-east-1"], unread) == (["us-east-1"], ["us-east-1"])
+    assert removal.search_regions([], None, lambda: ["us-west-2", "us-east-1", "us-west-2"]) == (
         ["us-east-1", "us-west-2"], ["us-east-1", "us-west-2"])
-    assert removal.search_regions(["eu-west-1"], (), []) == (["eu-west-1"], ["eu-west-1"])
+    assert removal.search_regions(["eu-west-1"], (), unread) == (["eu-west-1"], ["eu-west-1"])
 
 
 @pytest.mark.parametrize("pulumi", [None, "/usr/bin/pulumi"])

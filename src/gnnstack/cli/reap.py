@@ -55,8 +55,8 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
                             "the table (drop --format json)")
     project = find_project()
     config = guardrail_config(project, guardrails)
-    search, allowed = lib.search_regions(regions, config.reap_regions,
-                                         (load_stack(project, s)[1].region for s in project.all_stacks()))
+    search, allowed = lib.search_regions(
+        regions, config.reap_regions, lambda: [load_stack(project, s)[1].region for s in project.all_stacks()])
     now = clock.now()
     with progress(f"looking for expired experiments in {', '.join(search)}"):
         account = lib.caller_account()

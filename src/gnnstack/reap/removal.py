@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .deletion import Progress, delete
 from .model import Found, Outcome
@@ -37,12 +37,12 @@ class StackPlan:
 
 
 def search_regions(asked: Iterable[str], configured: Optional[Iterable[str]],
-                   stack_regions: Iterable[str]) -> tuple[list[str], list[str]]:
+                   stack_regions: Callable[[], Iterable[str]]) -> tuple[list[str], list[str]]:
     """(regions to search, regions reap may act in): the asked-for regions, else the guardrail
-    config's `reap: regions`, else the stacks' regions; it may act only in the configured ones
-    when there are any, else wherever it searched."""
+    config's `reap: regions`, else the stacks' regions (read only then: `stack_regions()`); it may
+    act only in the configured ones when there are any, else wherever it searched."""
     configured = list(configured or ())
-    search = list(asked) or configured or sorted(set(stack_regions))
+    search = list(asked) or configured or sorted(set(stack_regions()))
     return search, configured or search
 
 
