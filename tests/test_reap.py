@@ -5,7 +5,6 @@ failures kept apart, and a second run with nothing left to do."""
 from __future__ import annotations
 
 import urllib.request
-from datetime import datetime, timezone
 
 import boto3
 import botocore.client
@@ -14,13 +13,11 @@ from botocore.exceptions import ClientError
 
 from gnnstack import reap
 from gnnstack.reap import Found
+from gnnstack.reap.kinds import emr_cluster
+
+from .test_reap_rules import ACCOUNT, AWAY, FUTURE, HOME, NOW, PAST, tags
 
 pytestmark = pytest.mark.slow  # moto's server
-NOW = datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)
-PAST = "2026-11-01T00:00:00Z"
-FUTURE = "2026-12-31T00:00:00Z"
-HOME, AWAY = "us-east-1", "eu-west-1"
-ACCOUNT = "123456789012"  # moto's default account
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/gnnstack-test"
 
 
@@ -65,17 +62,6 @@ def world(moto_url):
 
 def reset_moto(url: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
-
-
-def tags(stack: str | None, expires: str | None = PAST, env: str | None = "experiment", **extra: str) -> dict[str, str]:
-    t = {"Project": "gnnstack", "Owner": "team", "CostCenter": "cc-1", "gnnstack:option": "neptune-sagemaker", **extra}
-    if env is not None:
-        t["Environment"] = env
-    if stack is not None:
-        t["gnnstack:stack"] = stack
-    if expires is not None:
-        t["gnnstack:expires-at"] = expires
-    return t
 
 
 def tag_list(t: dict[str, str]) -> list[dict[str, str]]:
@@ -137,6 +123,21 @@ def make_cluster(name: str, t: dict[str, str]) -> str:
         Name=name, ReleaseLabel="emr-7.2.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
         Instances={"MasterInstanceType": "m5.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
         Tags=tag_list(t))["JobFlowId"]
+
+
+def make_notebook(name: str, t: dict[str, str]) -> str:
+    client("sagemaker").create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                                 Tags=tag_list(t))
+    return name
+
+
+def make_group(name: str, t: dict[str, str]) -> str:
+    """An empty Auto Scaling group (the launch template comes from build_world)."""
+    client("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateName": "exp-old-lt"}, MinSize=0, MaxSize=2,
+        DesiredCapacity=0, AvailabilityZones=[f"{HOME}a"],
+        Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in t.items()])
+    return name
 
 
 NOT_EXPERIMENT = "Environment is {!r}, not experiment"
@@ -234,15 +235,61 @@ def build_world() -> dict:
           "gnnstack:expires-at '2026-11-01T10:00:00' has no time zone")
     decoy((HOME, "ec2:volume", make_volume(HOME, tags("", PAST))), "no gnnstack:stack tag")  # empty stack tag
 
+    # -- more allowlist decoys: Environment in other words and cases, and expiries that are not well
+    # formed (malformed, empty, without a time zone), spread so that every kind meets several
+    title = tags("decoy-title", env="Prod")
+    for k, env in (((HOME, "ec2:volume", make_volume(HOME, title)), "Prod"),
+                   ((HOME, "sagemaker:notebook-instance", make_notebook("decoy-title", title)), "Prod"),
+                   ((HOME, "s3:bucket", make_bucket(HOME, "decoy-plural", tags("decoy-plural", env="EXPERIMENTS"))),
+                    "EXPERIMENTS"),
+                   ((HOME, "emr:cluster", make_cluster("decoy-plural", tags("decoy-plural", env="EXPERIMENTS"))),
+                    "EXPERIMENTS"),
+                   ((HOME, "ec2:instance", make_instance(HOME, tags("decoy-dev", env="dev"))), "dev"),
+                   ((HOME, "autoscaling:group", make_group("decoy-dev-workers", tags("decoy-dev", env="dev"))), "dev"),
+                   ((HOME, "s3:bucket", make_bucket(HOME, "decoy-staging", tags("decoy-staging", env="staging"))),
+                    "staging")):
+        decoy(k, NOT_EXPERIMENT.format(env))
+    neptune.create_db_instance(DBInstanceIdentifier="decoy-graph-2", DBInstanceClass="db.r6g.large", Engine="neptune",
+                               DBClusterIdentifier="decoy-graph",
+                               Tags=tag_list(tags("decoy-plural", env="EXPERIMENTS")))
+    decoy((HOME, "neptune:db-instance", "decoy-graph-2"), NOT_EXPERIMENT.format("EXPERIMENTS"))
+
+    def not_a_date(value: str) -> str:
+        return f"gnnstack:expires-at {value!r} is not a date"
+
+    def no_zone(value: str) -> str:
+        return f"gnnstack:expires-at {value!r} has no time zone"
+
+    bad, empty = "2026-02-30T00:00:00Z", ""
+    decoy((HOME, "autoscaling:group", make_group("exp-old-bad-expiry", tags("exp-old", bad))), not_a_date(bad))
+    neptune.create_db_cluster(DBClusterIdentifier="exp-old-bad-expiry", Engine="neptune",
+                              Tags=tag_list(tags("exp-old", "yesterday")))
+    decoy((HOME, "neptune:cluster", "exp-old-bad-expiry"), not_a_date("yesterday"))
+    decoy((HOME, "emr:cluster", make_cluster("exp-old-empty-expiry", tags("exp-old", empty))), not_a_date(empty))
+    decoy((HOME, "s3:bucket", make_bucket(HOME, "exp-old-empty-expiry", tags("exp-old", empty))), not_a_date(empty))
+    decoy((HOME, "sagemaker:notebook-instance", make_notebook("exp-old-empty-expiry", tags("exp-old", empty))),
+          not_a_date(empty))
+    decoy((HOME, "ec2:instance", make_instance(HOME, tags("exp-old", "2026-11-01T10:00:00"))),
+          no_zone("2026-11-01T10:00:00"))
+    neptune.create_db_instance(DBInstanceIdentifier="exp-old-graph-no-zone", DBInstanceClass="db.r6g.large",
+                               Engine="neptune", DBClusterIdentifier="exp-old-bad-expiry",  # kept with it
+                               Tags=tag_list(tags("exp-old", "2026-11-01")))
+    decoy((HOME, "neptune:db-instance", "exp-old-graph-no-zone"), no_zone("2026-11-01"))
+
     # -- reaped: Environment differs from "experiment" only in case or surrounding spaces
     client("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName="exp-old-case", LaunchTemplate={"LaunchTemplateName": "exp-old-lt"},
         MinSize=0, MaxSize=2, DesiredCapacity=0, AvailabilityZones=[f"{HOME}a"],
         Tags=[{"Key": k, "Value": v, "PropagateAtLaunch": True} for k, v in tags("exp-old", env="Experiment").items()])
+    spaced = tags("exp-old", env=" Experiment ")
+    neptune.create_db_cluster(DBClusterIdentifier="exp-old-spaced", Engine="neptune", Tags=tag_list(spaced))
     for k in ((HOME, "emr:cluster", make_cluster("exp-old-case", tags("exp-old", env="Experiment"))),
               (HOME, "autoscaling:group", "exp-old-case"),
               (HOME, "ec2:volume", make_volume(HOME, tags("exp-old", env=" EXPERIMENT "))),
-              (HOME, "ec2:instance", make_instance(HOME, tags("exp-old", env=" EXPERIMENT ")))):
+              (HOME, "ec2:instance", make_instance(HOME, tags("exp-old", env=" EXPERIMENT "))),
+              (HOME, "s3:bucket", make_bucket(HOME, "exp-old-spaced", spaced)),
+              (HOME, "sagemaker:notebook-instance", make_notebook("exp-old-spaced", spaced)),
+              (HOME, "neptune:cluster", "exp-old-spaced")):
         doomed.add(k)
         allowlisted.add(k)
     return {"doomed": doomed, "spared": spared, "reasons": reasons, "allowlisted": allowlisted}
@@ -260,7 +307,7 @@ def inventory() -> set[tuple[str, str, str]]:
         have.update((region, "autoscaling:group", g["AutoScalingGroupName"])
                     for g in client("autoscaling", region).describe_auto_scaling_groups()["AutoScalingGroups"])
         have.update((region, "emr:cluster", c["Id"]) for c in client("emr", region).list_clusters(
-            ClusterStates=reap.EMR_ACTIVE_STATES)["Clusters"])
+            ClusterStates=emr_cluster.ACTIVE_STATES)["Clusters"])
         have.update((region, "sagemaker:notebook-instance", n["NotebookInstanceName"])
                     for n in client("sagemaker", region).list_notebook_instances()["NotebookInstances"])
         neptune = client("neptune", region)
@@ -356,7 +403,8 @@ def test_bucket_regions_fall_back_to_get_bucket_location_when_the_listing_filter
     found, selected = plan()
     assert {key(f) for f in selected} == world["doomed"]
     assert {key(f) for f in found if f.kind == "s3:bucket" and f.stack == "exp-old"} == {
-        (HOME, "s3:bucket", "exp-old-features"), (AWAY, "s3:bucket", "exp-old-away")}
+        (HOME, "s3:bucket", "exp-old-features"), (AWAY, "s3:bucket", "exp-old-away"),
+        (HOME, "s3:bucket", "exp-old-spaced"), (HOME, "s3:bucket", "exp-old-empty-expiry")}
     assert calls.count("GetBucketLocation") >= 4  # every tagged bucket located one by one
 
 
@@ -430,102 +478,3 @@ def test_aws_client_uses_the_endpoint_from_the_environment_and_adaptive_retries(
     assert c.meta.config.retries["mode"] == "adaptive"
     assert c.meta.config.retries["total_max_attempts"] == 9  # max_attempts=8 retries after the first call
     assert reap.caller_account() == ACCOUNT
-
-
-# ---------------------------------------------------------------------------------------------
-# The rules alone (no server)
-
-
-def found(stack="s", expires: str | None = PAST, env="experiment", region=HOME, arn=None, **tag_extra) -> Found:
-    t = tags(stack, expires, env, **tag_extra)
-    return Found(stack=stack or "", region=region, service="ec2", kind="ec2:volume", identifier="vol-1",
-                 arn=arn or f"arn:aws:ec2:{region}:{ACCOUNT}:volume/vol-1", expires_at=reap.parse_expiry(expires),
-                 tags=t, account=ACCOUNT, observed_at=NOW)
-
-
-def test_selection_rules():
-    def pick(*fs, **kw):
-        return reap.expired_experiments(fs, NOW, **{"allowed_regions": None, "allowed_accounts": None,
-                                                    "account_id": None, **kw})
-    assert len(pick(found())) == 1
-    assert pick(found(stack=None)) == []
-    assert pick(found(env="production")) == [] and pick(found(env="Production")) == []
-    assert pick(found(expires=FUTURE)) == []
-    assert pick(found(expires=None)) == [] and pick(found(expires="garbage")) == []
-    for env in ("prod", "Production", "PROD", "staging", "", "experiments", None):
-        assert pick(found(env=env)) == [], env
-    for expires in ("", " ", "2026-11-01T10:00", "2026-11-01", "2026-11-01T10:00:00", "2026-13-01T00:00:00Z", "soon"):
-        assert pick(found(expires=expires)) == [], expires
-    assert pick(found(stack="")) == [] and pick(found(stack="  ")) == []
-    for env in ("Experiment", " EXPERIMENT ", "experiment\t"):
-        assert len(pick(found(env=env))) == 1, env
-    for expires in ("2026-11-23T10:30:00Z", "2026-11-23T11:30:00+01:00", "2026-11-01T00:00:00z", " 2026-11-01T00:00Z "):
-        assert len(pick(found(expires=expires))) == 1, expires
-    assert pick(found(region=AWAY), allowed_regions=[HOME]) == []
-    assert pick(found(), allowed_accounts=["111111111111"]) == []
-    # A bucket ARN has no account: the caller's account decides, and an unknown one is refused.
-    bucket = Found(stack="s", region=HOME, service="s3", kind="s3:bucket", identifier="b", arn="arn:aws:s3:::b",
-                   expires_at=reap.parse_expiry(PAST), tags=tags("s"), account=None, observed_at=NOW)
-    assert pick(bucket, allowed_accounts=[ACCOUNT], account_id=ACCOUNT) == [bucket]
-    assert pick(bucket, allowed_accounts=[ACCOUNT], account_id=None) == []
-    assert reap.group_by_stack([found("b"), found("a"), found("b")]).keys() == {"a", "b"}
-
-
-def test_reapable_is_the_one_decision_and_says_why():
-    assert reap.reapable(tags("s"), NOW) == (True, "expired 2026-11-01T00:00:00Z")
-    assert reap.reapable(tags("s", env=" Experiment "), NOW) == (True, "expired 2026-11-01T00:00:00Z")
-    assert reap.reapable(tags("s", "2026-11-23T10:30:00Z"), NOW)[0]  # expiring at this very moment
-    cases = {
-        "no gnnstack:stack tag": [tags(None), tags(""), tags(" "), tags(None, env="production")],
-        "no Environment tag": [tags("s", env=None)],
-        "Environment is 'prod', not experiment": [tags("s", env="prod")],
-        "Environment is 'Production', not experiment": [tags("s", env="Production")],
-        "Environment is 'PROD', not experiment": [tags("s", env="PROD")],
-        "Environment is 'staging', not experiment": [tags("s", env="staging")],
-        "Environment is '', not experiment": [tags("s", env="")],
-        "no gnnstack:expires-at tag": [tags("s", None)],
-        "gnnstack:expires-at '' is not a date": [tags("s", "")],
-        "gnnstack:expires-at 'next tuesday' is not a date": [tags("s", "next tuesday")],
-        "gnnstack:expires-at '2026-11-01T10:00' has no time zone": [tags("s", "2026-11-01T10:00")],
-        "gnnstack:expires-at '2026-11-01' has no time zone": [tags("s", "2026-11-01")],
-        "not expired until 2026-12-31T00:00:00Z": [tags("s", FUTURE), tags("s", "2026-12-31T01:00:00+01:00")],
-    }
-    for why, tag_sets in cases.items():
-        for t in tag_sets:
-            assert reap.reapable(t, NOW) == (False, why), t
-
-
-def test_parse_expiry_and_arns():
-    from gnnstack import clock
-    from guardrails import context
-
-    assert reap.parse_expiry("2026-11-30T12:00:00Z") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
-    # No time zone: not well formed (it used to be taken as UTC; reap no longer guesses).
-    assert reap.parse_expiry("2026-11-30T12:00:00") is None
-    assert reap.parse_expiry("2026-11-30T13:00:00+01:00") == datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
-    assert reap.parse_expiry("tomorrow") is None and reap.parse_expiry("") is None
-    assert reap.parse_expiry(None) is None and reap.parse_expiry("2026-11-30") is None
-    # One parser: reap, the guardrails and GNNSTACK_NOW all go through gnnstack.clock.
-    assert reap.parse_expiry is clock.parse_expiry is context.parse_expiry
-    assert (clock.parse_timestamp("2026-11-30T12:00:00", assume_utc=True)
-            == datetime(2026, 11, 30, 12, tzinfo=timezone.utc))
-    with pytest.raises(ValueError, match="has no time zone"):
-        clock.parse_timestamp("2026-11-30T12:00:00")
-    assert found().expired and not found(expires=FUTURE).expired
-    parse = reap._parse_arn
-    assert parse("arn:aws:ec2:us-east-1:1:instance/i-1")[:3] == ("ec2", "ec2:instance", "i-1")
-    assert parse("arn:aws:s3:::my-bucket")[:3] == ("s3", "s3:bucket", "my-bucket")
-    assert parse("arn:aws:rds:us-east-1:1:cluster:g")[:3] == ("rds", "rds:cluster", "g")
-    assert (parse("arn:aws:sagemaker:us-east-1:1:notebook-instance/nb")[:3]
-            == ("sagemaker", "sagemaker:notebook-instance", "nb"))
-    assert parse("arn:aws:autoscaling:us-east-1:1:autoScalingGroup:u-u:autoScalingGroupName/g")[:3] == (
-        "autoscaling", "autoscaling:group", "g")
-    assert parse("arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1")[:3] == ("emr", "emr:cluster", "j-1")
-
-
-def test_reap_does_not_import_pulumi():
-    import subprocess
-    import sys
-
-    code = "import sys, gnnstack.reap; sys.exit(1 if any(m.startswith('pulumi') for m in sys.modules) else 0)"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -57,8 +58,8 @@ def buckets() -> set[str]:
     return {b["Name"] for b in boto3.client("s3", region_name="us-east-1").list_buckets()["Buckets"]}
 
 
-def invoke(*args, env=None):
-    return CliRunner().invoke(main, list(args), env=env or {})
+def invoke(*args, env=None, color=False):
+    return CliRunner().invoke(main, list(args), env=env or {}, color=color)
 
 
 @pytest.fixture
@@ -85,6 +86,10 @@ def test_reap_lists_then_removes_only_expired_experiments(moto_server, home):
     assert "live-experiment" not in dry.output and "prod" not in removal.replace("production", "")
     assert line_of(skipped, "prod-data").split() == [
         "us-east-1", "s3:bucket", "prod-data", "[prod]", "Environment", "is", "'production',", "not", "experiment"]
+    # Headings are styled on a terminal; NO_COLOR leaves the same text with no styling at all.
+    styled, plain = invoke("reap", color=True), invoke("reap", env={"NO_COLOR": "1"}, color=True)
+    assert "\x1b[" in styled.output and "\x1b[" not in plain.output
+    assert click.unstyle(styled.output) == plain.output == dry.output
     data = json.loads(invoke("reap", "--format", "json").output)
     assert set(data["stacks"]) == {"old-experiment"}
     assert buckets() == {"old-experiment-data", "live-experiment-data", "prod-data", "untagged-data"}
@@ -129,12 +134,21 @@ DECOY_BUCKETS = {
     "decoy-no-zone": (labelled("decoy-no-zone", expires="2026-11-01T10:00"),
                       "gnnstack:expires-at '2026-11-01T10:00' has no time zone"),
     "decoy-no-stack": (labelled(""), "no gnnstack:stack tag"),
+    "decoy-prod-title": (labelled("decoy-prod-title", environment="Prod"), "Environment is 'Prod', not experiment"),
+    "decoy-experiments": (labelled("decoy-experiments", environment="EXPERIMENTS"),
+                          "Environment is 'EXPERIMENTS', not experiment"),
+    "decoy-dev": (labelled("decoy-dev", environment="dev"), "Environment is 'dev', not experiment"),
 }
 DECOY_VOLUMES = {  # the same rule for another kind
     "prod": (labelled("decoy-vol-prod", environment="PROD"), "Environment is 'PROD', not experiment"),
     "no-zone": (labelled("decoy-vol-no-zone", expires="2026-11-20T00:00:00"),
                 "gnnstack:expires-at '2026-11-20T00:00:00' has no time zone"),
     "no-env": (labelled("decoy-vol-no-env", environment=None), "no Environment tag"),
+    "dev": (labelled("decoy-vol-dev", environment="dev"), "Environment is 'dev', not experiment"),
+    "staging": (labelled("decoy-vol-staging", environment="staging"), "Environment is 'staging', not experiment"),
+    "bad-expiry": (labelled("decoy-vol-bad-expiry", expires="2026-11-20T25:00:00Z"),
+                   "gnnstack:expires-at '2026-11-20T25:00:00Z' is not a date"),
+    "empty-expiry": (labelled("decoy-vol-empty-expiry", expires=""), "gnnstack:expires-at '' is not a date"),
 }
 
 
@@ -146,15 +160,18 @@ def test_reap_touches_only_what_is_positively_an_expired_experiment(moto_server,
     # Positively experiments, whatever the case or surrounding spaces.
     bucket("exp-mixed-case", labelled("exp-case", environment="Experiment"))
     bucket("exp-spaced", labelled("exp-case", environment=" EXPERIMENT "))
+    bucket("exp-title-spaced", labelled("exp-case", environment=" Experiment "))
     spaced_volume = volume(labelled("exp-case", environment=" EXPERIMENT "))
     decoy_reasons = {**{name: why for name, (_, why) in DECOY_BUCKETS.items()}, **vols}
-    all_buckets = set(DECOY_BUCKETS) | {"no-stack-key", "exp-mixed-case", "exp-spaced"}
+    reaped = {"exp-mixed-case", "exp-spaced", "exp-title-spaced"}
+    all_buckets = set(DECOY_BUCKETS) | {"no-stack-key"} | reaped
 
     dry = invoke("reap")
     assert dry.exit_code == 0, dry.output
     removal, _, skipped = dry.output.partition("\nskipped ")
-    assert "exp-case: 3 expired resource(s)" in removal
+    assert "exp-case: 4 expired resource(s)" in removal
     assert "exp-mixed-case" in removal and "exp-spaced" in removal and spaced_volume in removal
+    assert "exp-title-spaced" in removal
     assert skipped.startswith(f"{len(decoy_reasons)} resource(s) not marked as expired experiments (never touched):")
     for identifier, why in decoy_reasons.items():
         assert identifier not in removal
@@ -164,21 +181,21 @@ def test_reap_touches_only_what_is_positively_an_expired_experiment(moto_server,
 
     data = json.loads(invoke("reap", "--format", "json").output)
     assert set(data["stacks"]) == {"exp-case"}
-    assert {f["identifier"] for f in data["stacks"]["exp-case"]} == {"exp-mixed-case", "exp-spaced", spaced_volume}
+    assert {f["identifier"] for f in data["stacks"]["exp-case"]} == reaped | {spaced_volume}
     assert {f["identifier"]: f["reason"] for f in data["skipped"]} == decoy_reasons
     assert {f["identifier"]: f["stack"] for f in data["skipped"]}["decoy-no-stack"] is None
     assert data["not_expired"] == []
 
     real = invoke("reap", "--no-dry-run", "--yes")
     assert real.exit_code == 0, real.output
-    assert buckets() == all_buckets - {"exp-mixed-case", "exp-spaced"}
+    assert buckets() == all_buckets - reaped
     assert set(vols) <= volumes() and spaced_volume not in volumes()
     for identifier, why in decoy_reasons.items():  # listed with --no-dry-run too, before anything goes
         assert line_of(real.output, identifier).endswith(f"  {why}"), identifier
 
     again = invoke("reap", "--no-dry-run", "--yes")
     assert again.exit_code == 0 and "nothing has expired" in again.output
-    assert buckets() == all_buckets - {"exp-mixed-case", "exp-spaced"} and set(vols) <= volumes()
+    assert buckets() == all_buckets - reaped and set(vols) <= volumes()
 
 
 def test_a_stack_with_pulumi_state_is_not_destroyed_when_some_of_it_may_not_be_reaped(moto_server, home):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -15,14 +13,6 @@ from gnnstack.project import find_project
 from .deploy import backend_option
 from .options import format_option, guardrails_option
 from .output import progress
-
-
-def state_exists(backend: str, project: str, stack: str) -> Optional[bool]:
-    """Whether a self-managed file backend holds the stack's state (None: cannot tell offline)."""
-    if not backend.startswith("file://"):
-        return None
-    root = Path(backend[len("file://"):]) / ".pulumi" / "stacks" / project
-    return any((root / f"{stack}{suffix}").exists() for suffix in (".json", ".json.gz"))
 
 
 @click.command()
@@ -53,88 +43,58 @@ def reap(regions: tuple[str, ...], dry_run: bool, yes: bool, fmt: str, backend: 
       gnnstack reap                       # dry run: what would go
       gnnstack reap --no-dry-run --yes
     """
-    from gnnstack import clock
+    from gnnstack import clock, reap as lib
     from gnnstack.assess import guardrail_config
-    from gnnstack.deploy import MISSING_MESSAGE, build_plan, default_backend, pulumi_cli, run_destroy
+    from gnnstack.deploy import MISSING_MESSAGE, default_backend
+    from gnnstack.outputs import reap as out
     from gnnstack.project import load_stack
-    from gnnstack.reap import caller_account, delete, discover, group_by_stack, select
+    from gnnstack.reap.removal import HELD, NEEDS_PULUMI
 
     if fmt == "json" and not dry_run:
         raise GnnstackError("--format json lists what a dry run would remove; with --no-dry-run the report is "
                             "the table (drop --format json)")
     project = find_project()
     config = guardrail_config(project, guardrails)
-    search = list(regions) or list(config.reap_regions or ()) or sorted(
-        {load_stack(project, s)[1].region for s in project.all_stacks()})
-    allowed = list(config.reap_regions) if config.reap_regions else search
+    search, allowed = lib.search_regions(
+        regions, config.reap_regions, lambda: [load_stack(project, s)[1].region for s in project.all_stacks()])
     now = clock.now()
     with progress(f"looking for expired experiments in {', '.join(search)}"):
-        account = caller_account()
-        discovered = discover(search, now)
-    chosen = select(discovered, now, allowed_regions=allowed,
-                    allowed_accounts=list(config.reap_accounts) if config.reap_accounts else None,
-                    account_id=account)
-    found = chosen.reap
-    groups = group_by_stack(found)
-    if fmt == "json" and dry_run:
-        click.echo(json.dumps({"dry_run": True, "regions": search, "stacks": {
-            stack: [{"kind": f.kind, "identifier": f.identifier, "region": f.region, "arn": f.arn,
-                     "expires_at": f.expires_at.isoformat() if f.expires_at else None} for f in items]
-            for stack, items in groups.items()},
-            "skipped": [{"stack": f.stack or None, "kind": f.kind, "identifier": f.identifier, "region": f.region,
-                         "arn": f.arn, "reason": why} for f, why in chosen.skipped],
-            "not_expired": [{"stack": f.stack, "kind": f.kind, "identifier": f.identifier, "region": f.region,
-                             "arn": f.arn, "expires_at": f.expires_at.isoformat() if f.expires_at else None}
-                            for f, _ in chosen.not_expired]}, indent=2))
+        account = lib.caller_account()
+        discovered = lib.discover(search, now)
+    chosen = lib.select(discovered, now, allowed_regions=allowed,
+                        allowed_accounts=list(config.reap_accounts) if config.reap_accounts else None,
+                        account_id=account)
+    if fmt == "json":
+        click.echo(json.dumps(out.json_report(search, chosen), indent=2))
         return
-    for stack, items in groups.items():
-        click.echo(click.style(f"{stack}: {len(items)} expired resource(s)", bold=True))
-        for f in items:
-            click.echo(f"  {f.region}  {f.kind:<28} {f.identifier}  (expired {f.expires_at:%Y-%m-%dT%H:%MZ})")
-    if chosen.skipped:
-        click.echo(click.style(f"skipped {len(chosen.skipped)} resource(s) not marked as expired experiments "
-                               "(never touched):", bold=True))
-        for f, why in chosen.skipped:
-            click.echo(f"  {f.region}  {f.kind:<28} {f.identifier}  [{f.stack or 'no stack'}]  {why}")
-    if chosen.not_expired:
-        click.echo(f"{len(chosen.not_expired)} experiment resource(s) not expired yet")
-    if not groups:
-        click.echo(f"nothing has expired in {', '.join(search)}")
+    click.echo(out.listing(search, chosen), nl=False)
+    if not chosen.reap:
         return
     if dry_run:
         click.echo("dry run: nothing changed (use --no-dry-run to remove them)")
         return
-    if not yes and not click.confirm(f"Remove {len(found)} resource(s) in {len(groups)} stack(s)?", default=False):
+    stacks = {f.stack for f in chosen.reap}
+    if not yes and not click.confirm(f"Remove {len(chosen.reap)} resource(s) in {len(stacks)} stack(s)?",
+                                     default=False):
         click.echo("nothing removed")
         return
-    backend_url = backend or default_backend()
-    failures, skipped, held = 0, [], []
-    for stack, items in groups.items():
-        has_state = state_exists(backend_url, project.name, stack)
-        blocking = chosen.blocking(stack) if has_state else []
-        if blocking:  # a Pulumi destroy takes the whole stack, so every resource of it must be reapable
-            f, why = blocking[0]
-            click.echo(f"{stack}: not destroyed: its Pulumi state exists and {len(blocking)} of its resource(s) "
-                       f"may not be reaped, e.g. {f.label()}: {why}", err=True)
-            held.append(stack)
-            continue
-        if has_state and pulumi_cli() is None:
-            skipped.append(stack)
-            continue
-        if has_state and stack in project.stacks():
-            click.echo(f"{stack}: destroying through Pulumi (state in {backend_url})")
-            plan = build_plan(project, stack, "experiment", backend=backend_url)
-            run_destroy(plan, lambda event: None, lambda line: None)
-            continue
-        click.echo(f"{stack}: no Pulumi state; deleting the orphans directly")
-        for outcome in delete(items, progress=lambda msg: click.echo(f"  {msg}")):
-            if not outcome.ok:
-                failures += 1
-                click.echo(f"  FAILED {outcome.found.label()}: {outcome.error}", err=True)
-    if skipped:
-        click.echo(f"skipped {', '.join(skipped)}: their Pulumi state exists, and " +
+    plans = lib.removal_plan(chosen, project_name=project.name, stack_files=project.stacks(),
+                             backend=backend or default_backend())
+    failures = 0
+    for plan in plans:
+        said = out.announcement(plan)
+        if said:
+            click.echo(said[0], err=said[1])
+        if plan.removes:
+            for outcome in lib.remove_stack(plan, project, progress=lambda msg: click.echo(f"  {msg}")):
+                if not outcome.ok:
+                    failures += 1
+                    click.echo(f"  {out.failure(outcome)}", err=True)
+    needs_pulumi = [p.stack for p in plans if p.route == NEEDS_PULUMI]
+    if needs_pulumi:
+        click.echo(f"skipped {', '.join(needs_pulumi)}: their Pulumi state exists, and " +
                    MISSING_MESSAGE.format(command="reap"), err=True)
-    if skipped or held:
+    if needs_pulumi or any(p.route == HELD for p in plans):
         sys.exit(2)
     if failures:
         click.echo(f"{failures} resource(s) could not be removed (see above)", err=True)
