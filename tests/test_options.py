@@ -95,3 +95,11 @@ def test_option_args_follow_the_registry_defaults(option):
     off = s.model_copy(update={spec.database: getattr(s, spec.database).model_copy(update={"enabled": False})})
     assert option_args(off).database is None
     assert option_args(off).etl is not None, "with its cluster off, an option's ETL runs on Glue"
+
+
+def test_the_readme_describes_every_option():
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## What each option provisions"):]
+    section = section[:section.index("\n## ", 4)]
+    rows = [line.split("|")[1].strip().strip("`") for line in section.splitlines() if line.startswith("| `")]
+    assert rows == list(OPTIONS), "README: 'What each option provisions' lists the registry's options, in order"
