@@ -152,6 +152,29 @@ def _finish(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(loop.shutdown_asyncgens())
 
 
+def preload() -> None:
+    """Import what any option's program needs, before `capture_all` forks: the program, every
+    component module and the pulumi-aws resources they use (read from the components' source,
+    `aws.<service>.<Resource>`), so no forked capture imports them again. Only speed
+    depends on it: a package missed here is imported by the capture that needs it."""
+    import ast
+    import importlib
+
+    import gnnstack.components.options  # noqa: F401  (every component module)
+    import gnnstack.program  # noqa: F401
+
+    folder = Path(gnnstack.components.options.__file__).parent
+    used: set[tuple[str, str]] = set()
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) \
+                    and isinstance(node.value.value, ast.Name) and node.value.value.id == "aws":
+                used.add((node.value.attr, node.attr))
+    for service, name in sorted(used):
+        # A service package loads its resource modules on first attribute access.
+        getattr(importlib.import_module(f"pulumi_aws.{service}"), name, None)
+
+
 def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple[ResourceGraph, Scenario]:
     """Run the stack's program offline; the resource graph and the validated scenario."""
     config, scenario = load_stack(project, stack, option)  # validates first: errors before Pulumi runs

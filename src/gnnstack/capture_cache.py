@@ -135,28 +135,32 @@ def _run_capture(project: Project, stack: str, option: str) -> ResourceGraph:
 def capture_all(project: Project, stack: str, options: Sequence[str],
                 step: Optional[Callable[[str], ContextManager[object]]] = None
                 ) -> list[tuple[ResourceGraph, Scenario]]:
-    """`capture` for several options of one stack, in their order. Cache misses after the first
-    run in forked processes (up to `jobs()`): the first capture in this process imports Pulumi and
-    the AWS packages the options share, and each fork starts with them loaded, so the options
-    cost what their programs cost and not their imports again. `step(text)` wraps each stage (a
-    progress line). Where fork is unavailable, or with GNNSTACK_JOBS=1, they run one by one."""
+    """`capture` for several options of one stack, in their order. With more than one cache miss
+    and more than one CPU, this process first imports what every option's program needs (Pulumi,
+    the components, the AWS service packages they use) and then runs the misses in forked
+    processes (up to `jobs()`), each starting with all of it loaded. `step(text)` wraps each
+    stage (a progress line). Where fork is unavailable, or with GNNSTACK_JOBS=1, they run one
+    after another in this process."""
     step = step or (lambda text: contextlib.nullcontext())
     found = [(option, *_cached(project, stack, option)) for option in options]
     misses = [i for i, (_, _, _, graph) in enumerate(found) if graph is None]
     graphs: dict[int, ResourceGraph] = {i: g for i, (_, _, _, g) in enumerate(found) if g is not None}
-    workers = min(jobs(), len(misses) - 1)
-    parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
-    first = misses[:1] if parallel else misses
-    for n, i in enumerate(first, start=1):
-        with step(f"{stack}: {options[i]} ({n}/{len(misses)}): running the Pulumi program under mocks"):
-            graphs[i] = _run_capture(project, stack, options[i])
-    if parallel:
-        rest = misses[1:]
-        names = ", ".join(options[i] for i in rest)
+    workers = min(jobs(), len(misses))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from .capture import preload
+
+        with step(f"{stack}: loading Pulumi and the AWS packages the options use"):
+            preload()
+        names = ", ".join(options[i] for i in misses)
         with step(f"{stack}: {names}: running their Pulumi programs under mocks in {workers} processes"):
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                done = pool.map(_run_capture, [project] * len(rest), [stack] * len(rest), [options[i] for i in rest])
-                graphs.update(zip(rest, done))
+                done = pool.map(_run_capture, [project] * len(misses), [stack] * len(misses),
+                                [options[i] for i in misses])
+                graphs.update(zip(misses, done))
+    else:
+        for n, i in enumerate(misses, start=1):
+            with step(f"{stack}: {options[i]} ({n}/{len(misses)}): running the Pulumi program under mocks"):
+                graphs[i] = _run_capture(project, stack, options[i])
     for i in misses:
         _store(found[i][2], graphs[i])
     return [(graphs[i], found[i][1]) for i in range(len(options))]
