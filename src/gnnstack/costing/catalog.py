@@ -52,6 +52,7 @@ def split_scope(item: str) -> tuple[str, Optional[str]]:
     return (base, scope) if sep else (item, None)
 
 
+@lru_cache(maxsize=256)
 def component_role(component_type: str) -> Optional[str]:
     """The role of a component type: `gnnstack:training:Ec2GpuTraining` -> "training"."""
     parts = component_type.split(":")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator, Optional
 
 from ..graph import ResourceGraph
 from .catalog import PriceBook
 from .lines import HOURS_PER_MONTH, MONTHS, ZERO, CostLine, MissingPrice, NotPriceable, PricingContext
-from .pricers import FREE, PRICED_WITH, PRICERS
+from .pricers import FREE, PRICED_WITH, PRICERS, Pricer
 from .usage import DEFAULT, Assumption, NeedsUsage, UsageSet
 
 CENT = Decimal("0.01")
@@ -170,41 +171,63 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
     ctx = PricingContext(graph, book, region, hours, usage)
     result = Estimate(region, hours, usage_file=usage.file)
     result.assumptions.extend(usage.assumptions)
-    providers = "pulumi:providers:"
+    lines, unpriced, components, declarations = result.lines, result.unpriced, result.components, usage.declared
+    # What to do with each type, decided once per type rather than once per resource: a graph of
+    # 100,000 resources has a few dozen types.
+    kinds: dict[str, Pricer | str] = {}
     for r in graph.resources:
-        if r.type.startswith(providers):
-            continue
-        fn = PRICERS.get(r.type)
-        if fn is None:
+        rtype = r.type
+        kind = kinds.get(rtype)
+        if kind is None:
+            kind = kinds[rtype] = _kind(rtype)
+        if isinstance(kind, str):
+            if kind == _SKIP:
+                continue
             if not r.custom:
-                result.components[r.name] = r.type
-            elif r.type in FREE or r.type in PRICED_WITH:
+                components[r.name] = rtype
+            elif kind == _FREE:
                 result.free += 1
             else:
-                result.unpriced.append(Unpriced(r.name, r.type, "no pricer for this resource type"))
+                unpriced.append(Unpriced(r.name, rtype, "no pricer for this resource type"))
             continue
         if not r.custom:
-            result.components[r.name] = r.type
-        d = usage.declared.get(r.name)
-        ctx.assumptions = list(d.config) if d is not None else []
+            components[r.name] = rtype
+        d = declarations.get(r.name)
+        ctx.assumptions = list(d.config) if d is not None and d.config else []
         try:
-            lines = fn(r, ctx)
+            priced = kind(r, ctx)
             if ctx.assumptions:
                 shared = tuple(ctx.assumptions)
-                for line in lines:  # the lines were made just now, by this loop's pricer
+                for line in priced:  # the lines were made just now, by this loop's pricer
                     line.assumptions = shared + line.assumptions
-            result.lines.extend(lines)
+            lines.extend(priced)
         except NeedsUsage as e:
-            result.unpriced.append(Unpriced(r.name, r.type, str(e)))
+            unpriced.append(Unpriced(r.name, rtype, str(e)))
         except MissingPrice as e:
-            result.unpriced.append(Unpriced(r.name, r.type, f"{e} (add it to the catalog or an override file)"))
+            unpriced.append(Unpriced(r.name, rtype, f"{e} (add it to the catalog or an override file)"))
         except NotPriceable as e:
-            result.unpriced.append(Unpriced(r.name, r.type, str(e)))
+            unpriced.append(Unpriced(r.name, rtype, str(e)))
     # Capture order follows the program's async registrations; reports need a stable order.
-    result.lines.sort(key=lambda line: (line.component, line.resource))
-    result.unpriced.sort(key=lambda u: u.resource)
-    for line in result.lines:
-        if line.component not in result.components:
-            c = graph.names.get(line.component)
-            result.components[line.component] = c.type if c is not None else line.resource_type
+    lines.sort(key=attrgetter("component", "resource"))
+    unpriced.sort(key=attrgetter("resource"))
+    names = graph.names
+    for line in lines:
+        if line.component not in components:
+            c = names.get(line.component)
+            components[line.component] = c.type if c is not None else line.resource_type
     return result
+
+
+# How `estimate` treats a type without a pricer: skipped (provider objects), free or priced with
+# another resource, or listed as unpriced (a component: listed among the components).
+_SKIP, _FREE, _NO_PRICER = "skip", "free", "no pricer"
+
+
+def _kind(rtype: str) -> Pricer | str:
+    """A type's pricer, or what to do with a type that has none."""
+    if rtype.startswith("pulumi:providers:"):
+        return _SKIP
+    fn = PRICERS.get(rtype)
+    if fn is not None:
+        return fn
+    return _FREE if rtype in FREE or rtype in PRICED_WITH else _NO_PRICER

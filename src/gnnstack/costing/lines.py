@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Optional, TypeVar
 
 from ..graph import Resource, ResourceGraph
@@ -133,13 +133,31 @@ class PricingContext:
     usage_set: UsageSet = field(default_factory=UsageSet)
     # Assumptions recorded while the current resource is priced; `estimate` attaches them.
     assumptions: list[Assumption] = field(default_factory=list)
+    # Prices found so far, by (service, item, scope): the book and region do not change while a
+    # graph is priced, and tens of thousands of lines look up the same few dozen prices.
+    _found: dict[tuple[str, str, Optional[str]], Optional[Price]] = field(default_factory=dict, init=False,
+                                                                            repr=False)
+    # The resource the last line was made for and the name of its component (a pricer makes its
+    # lines one resource at a time).
+    _owner: tuple[Optional[Resource], str] = field(default=(None, ""), init=False, repr=False)
 
-    @property
+    @cached_property
     def days(self) -> Decimal:
+        # One object for the whole estimate: schedules and storage profiles are cached by it,
+        # and hashing a new 28-digit Decimal each time costs more than the lookup saves.
         return self.hours / 24
 
+    def find(self, service: str, item: str, scope: Optional[str] = None) -> Optional[Price]:
+        """The price of `item` in this region (see `PriceBook.get`), or None."""
+        key = (service, item, scope)
+        try:
+            return self._found[key]
+        except KeyError:
+            found = self._found[key] = self.book.get(service, item, self.region, scope=scope)
+            return found
+
     def price(self, service: str, item: str) -> Price:
-        p = self.book.get(service, item, self.region)
+        p = self.find(service, item)
         if p is None:
             raise MissingPrice(service, item, self.region)
         return p
@@ -151,14 +169,22 @@ class PricingContext:
         """`r`'s usage as `model`, every field valued (stack file, usage file or default), its
         values recorded as assumptions of the lines being priced. `model` must be the one
         registered for `r`'s type. Raises NeedsUsage when a required field has no value."""
-        from .pricers import USAGE_MODELS
-
-        if USAGE_MODELS.get(r.type) is not model:
-            raise TypeError(f"{r.type} is registered with {USAGE_MODELS.get(r.type)}, not {model.__name__}")
+        registered = _usage_models().get(r.type)
+        if registered is not model:
+            raise TypeError(f"{r.type} is registered with {registered}, not {model.__name__}")
         resolved, assumptions = self.usage_set.resolve(r.name, r.type, model)
-        for a in assumptions:
-            self.assume(a)
-        return resolved  # type: ignore[return-value]
+        recorded = self.assumptions
+        if recorded:
+            # Only an assumption of the same name can be equal to one recorded: the usual case is
+            # the resource's stack-file settings, named by their paths, and no usage yet.
+            names = {a.name for a in recorded}
+            for a in assumptions:
+                if a.name not in names or a not in recorded:
+                    recorded.append(a)
+        else:  # the fields of one model: distinct names
+            recorded.extend(assumptions)
+        assert isinstance(resolved, model)  # resolve builds the model it is given
+        return resolved
 
     def assume(self, a: Assumption) -> None:
         if a not in self.assumptions:
@@ -173,18 +199,57 @@ class PricingContext:
     def line(self, r: Resource, name: str, unit: str, base: Decimal, worst: Optional[Decimal], price: Price,
              worst_price: Optional[Price] = None, months: Optional[tuple[Decimal, ...]] = None,
              note: str = "", assumptions: tuple[Assumption, ...] = ()) -> CostLine:
-        if base < 0 or (worst is not None and worst < 0):
+        if base < ZERO or (worst is not None and worst < ZERO):
             raise NotPriceable(f"negative quantity for {name}")
-        c = r if not r.custom else self.graph.component_of(r)  # a component prices its own lines
-        if price.usd == 0 and price.overridden:  # never $0 without a word
+        owner, component = self._owner
+        if owner is not r:
+            c = self.graph.component_of(r) if r.custom else r  # a component prices its own lines
+            component = c.name if c is not None else r.name
+            self._owner = (r, component)
+        if price.usd == ZERO and price.origin != CATALOG:  # never $0 without a word
             note = "; ".join(x for x in (note, f"priced at $0 by {price.origin} ({price.item}): {price.source}") if x)
-        return CostLine(c.name if c is not None else r.name, r.name, r.type, name, unit, quantity(base),
+        return CostLine(component, r.name, r.type, name, unit, quantity(base),
                         None if worst is None else quantity(worst), price, worst_price or price,
                         None if months is None else _months(months), note, assumptions)
 
 
+_USAGE_MODELS: Optional[dict[str, type[Usage]]] = None
+
+
+def _usage_models() -> dict[str, type[Usage]]:
+    """The registry of usage models (`pricers` imports this module, so it is looked up on first use)."""
+    global _USAGE_MODELS
+    if _USAGE_MODELS is None:
+        from .pricers import USAGE_MODELS
+
+        _USAGE_MODELS = USAGE_MODELS
+    return _USAGE_MODELS
+
+
 def number(value: Any, what: str) -> Decimal:
     """A numeric input as Decimal; unknown or missing values make the resource not priceable."""
+    # Inputs repeat (sizes, counts, caps) and a graph has many: each number is converted once and
+    # the same Decimal returned, whose hash is then computed once too. Keys are exact: the type
+    # and the value; not a float zero (0.0 and -0.0 are one key but two texts) nor a Decimal
+    # (1.5 and 1.50 are one key but two texts).
+    kind = value.__class__
+    if kind is float and value or kind is int or kind is str:
+        key = (kind, value)
+        found = _NUMBERS.get(key)
+        if found is None:
+            found = _number(value, what)
+            if len(_NUMBERS) >= _NUMBERS_KEPT:
+                _NUMBERS.clear()
+            _NUMBERS[key] = found
+        return found
+    return _number(value, what)
+
+
+_NUMBERS: dict[tuple[type, Any], Decimal] = {}
+_NUMBERS_KEPT = 1 << 16
+
+
+def _number(value: Any, what: str) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise NotPriceable(f"{what} is not set")
     try:
@@ -195,4 +260,5 @@ def number(value: Any, what: str) -> Decimal:
         raise NotPriceable(f"{what} is {value!r}")
     if d < 0:
         raise NotPriceable(f"{what} is negative ({value})")
-    return d.to_integral_value() if d == d.to_integral_value() else d
+    whole = d.to_integral_value()
+    return whole if d == whole else d

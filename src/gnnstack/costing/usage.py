@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Mapping, Optional
+from typing import Any, ClassVar, Hashable, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -127,6 +127,29 @@ class Declared:
     config: tuple[Assumption, ...] = ()
     # Per usage field: `stack` (the file sets it) or `default` (the scenario's default applies).
     sources: Mapping[str, str] = field(default_factory=dict)
+    # What the resolution depends on (the values and their sources), hashed once when declared:
+    # `UsageSet.resolve` shares one resolution between resources declared alike.
+    alike: "Hashed" = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "alike", Hashed((self.usage, tuple(sorted(self.sources.items())))))
+
+
+class Hashed:
+    """An immutable value with its hash computed once (a frozen model's hash is recomputed from
+    its fields at every dictionary lookup)."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value: Hashable) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Hashed) and self._hash == other._hash and self.value == other.value)
 
 
 @dataclass
@@ -152,11 +175,10 @@ class UsageSet:
 
         Raises NeedsUsage when a required field has no value. Resources declared alike (the
         same values and sources, no usage-file entry of their own) share one resolution."""
-        d = self.declared.get(name)
         key = None
         if name not in self.by_name:
-            key = (model, rtype, None if d is None else d.usage,
-                   None if d is None else tuple(sorted(d.sources.items())))
+            d = self.declared.get(name)
+            key = (model, rtype, None if d is None else d.alike)
             hit = self._resolved.get(key)
             if hit is not None:
                 return hit

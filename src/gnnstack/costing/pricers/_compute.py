@@ -31,7 +31,7 @@ def ec2_prices(ctx: PricingContext, instance_type: str, spot: bool) -> tuple[Pri
     on_demand = ctx.price("ec2", f"on-demand/{instance_type}")
     if not spot:
         return on_demand, on_demand, "on-demand"
-    found = ctx.book.get("ec2", f"spot/{instance_type}", ctx.region)
+    found = ctx.find("ec2", f"spot/{instance_type}")
     if found is not None:
         return found, on_demand, "spot"
     discount = ctx.price("ec2", "spot-discount")
@@ -98,7 +98,7 @@ def _ebs_price(ctx: PricingContext, r: Resource, item: str) -> Price:
     (`ebs gp3/storage@training`) first, then the regional price."""
     component = ctx.component(r)
     scope = component_role(component.type) if component is not None else None
-    found = ctx.book.get("ebs", item, ctx.region, scope=scope)
+    found = ctx.find("ebs", item, scope)
     if found is None:
         raise MissingPrice("ebs", item, ctx.region)
     return found
