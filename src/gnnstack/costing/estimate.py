@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import chain
+from operator import attrgetter, itemgetter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator, Optional
 
@@ -71,7 +72,7 @@ class Estimate:
 
     @property
     def base(self) -> Decimal:
-        return sum((line.base_monthly for line in self.lines), ZERO)
+        return sum((line.base_quantity * line.price.usd for line in self.lines), ZERO)
 
     @property
     def unbounded(self) -> list[CostLine]:
@@ -100,7 +101,12 @@ class Estimate:
         """Base cost in each of the next 12 months, as the graph grows."""
         growing = [line for line in self.lines if line.months]
         steady = self.base - sum((line.base_monthly for line in growing), ZERO)
-        return [steady + sum((line.monthly_in(m) for line in growing), ZERO) for m in range(1, MONTHS + 1)]
+        totals = [ZERO] * MONTHS  # each month summed line by line, in the lines' order
+        for line in growing:
+            quantities, usd = line.months or (), line.price.usd
+            for m in range(MONTHS):
+                totals[m] += quantities[m] * usd
+        return [steady + total for total in totals]
 
     def top(self, n: int = 5) -> list[CostLine]:
         return sorted(self.lines, key=lambda line: -line.base_monthly)[:n]
@@ -165,13 +171,18 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
     if hours is None:
         hours = Decimal(str(declared.get("hoursPerMonth", HOURS_PER_MONTH)))
     usage = usage if usage is not None else UsageSet()
-    strays = sorted(set(usage.declared) - set(graph.names))
+    names = graph.names
+    strays = sorted(name for name in usage.declared if name not in names)
     if strays:  # the components and their declarations disagree: a bug, never a silent drop
         raise RuntimeError(f"usage declared for {', '.join(strays)}, which the program does not create")
     ctx = PricingContext(graph, book, region, hours, usage)
     result = Estimate(region, hours, usage_file=usage.file)
     result.assumptions.extend(usage.assumptions)
-    lines, unpriced, components, declarations = result.lines, result.unpriced, result.components, usage.declared
+    unpriced, components, declarations = result.unpriced, result.components, usage.declared
+    # Each resource's lines, to be put in order by (component, resource): all lines of one
+    # resource share both, so ordering the groups orders the lines as sorting them would.
+    groups: list[tuple[str, str, list[CostLine]]] = []
+    free = 0
     # What to do with each type, decided once per type rather than once per resource: a graph of
     # 100,000 resources has a few dozen types.
     kinds: dict[str, Pricer | str] = {}
@@ -180,13 +191,13 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
         kind = kinds.get(rtype)
         if kind is None:
             kind = kinds[rtype] = _kind(rtype)
-        if isinstance(kind, str):
+        if kind.__class__ is str:
             if kind == _SKIP:
                 continue
             if not r.custom:
                 components[r.name] = rtype
             elif kind == _FREE:
-                result.free += 1
+                free += 1
             else:
                 unpriced.append(Unpriced(r.name, rtype, "no pricer for this resource type"))
             continue
@@ -195,26 +206,32 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
         d = declarations.get(r.name)
         ctx.assumptions = list(d.config) if d is not None and d.config else []
         try:
-            priced = kind(r, ctx)
+            priced = kind(r, ctx)  # type: ignore[operator]  # not a str: a pricer
+        except NeedsUsage as e:
+            unpriced.append(Unpriced(r.name, rtype, str(e)))
+            continue
+        except MissingPrice as e:
+            unpriced.append(Unpriced(r.name, rtype, f"{e} (add it to the catalog or an override file)"))
+            continue
+        except NotPriceable as e:
+            unpriced.append(Unpriced(r.name, rtype, str(e)))
+            continue
+        if priced:
             if ctx.assumptions:
                 shared = tuple(ctx.assumptions)
                 for line in priced:  # the lines were made just now, by this loop's pricer
                     line.assumptions = shared + line.assumptions
-            lines.extend(priced)
-        except NeedsUsage as e:
-            unpriced.append(Unpriced(r.name, rtype, str(e)))
-        except MissingPrice as e:
-            unpriced.append(Unpriced(r.name, rtype, f"{e} (add it to the catalog or an override file)"))
-        except NotPriceable as e:
-            unpriced.append(Unpriced(r.name, rtype, str(e)))
+            first = priced[0]
+            groups.append((first.component, first.resource, priced))
+    result.free = free
     # Capture order follows the program's async registrations; reports need a stable order.
-    lines.sort(key=attrgetter("component", "resource"))
+    groups.sort(key=itemgetter(0, 1))
+    result.lines = list(chain.from_iterable(lines for _, _, lines in groups))
     unpriced.sort(key=attrgetter("resource"))
-    names = graph.names
-    for line in lines:
-        if line.component not in components:
-            c = names.get(line.component)
-            components[line.component] = c.type if c is not None else line.resource_type
+    for component, _, lines in groups:
+        if component not in components:
+            c = names.get(component)
+            components[component] = c.type if c is not None else lines[0].resource_type
     return result
 
 

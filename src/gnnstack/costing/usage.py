@@ -20,6 +20,7 @@ each time a stack is priced, by the CLI and by the policy pack alike.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Hashable, Mapping, Optional
@@ -127,29 +128,24 @@ class Declared:
     config: tuple[Assumption, ...] = ()
     # Per usage field: `stack` (the file sets it) or `default` (the scenario's default applies).
     sources: Mapping[str, str] = field(default_factory=dict)
-    # What the resolution depends on (the values and their sources), hashed once when declared:
-    # `UsageSet.resolve` shares one resolution between resources declared alike.
-    alike: "Hashed" = field(init=False, repr=False, compare=False)
+    # Declarations alike (equal values, equal sources) share this number, given when declared:
+    # `UsageSet.resolve` shares one resolution between them by it, without comparing models.
+    alike: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "alike", Hashed((self.usage, tuple(sorted(self.sources.items())))))
+        key = (self.usage, tuple(sorted(self.sources.items())))
+        number = _ALIKE.get(key)
+        if number is None:
+            if len(_ALIKE) >= _ALIKE_KEPT:  # a new number for a value seen before only costs a miss
+                _ALIKE.clear()
+            number = _ALIKE[key] = next(_ALIKE_NUMBERS)
+        object.__setattr__(self, "alike", number)
 
 
-class Hashed:
-    """An immutable value with its hash computed once (a frozen model's hash is recomputed from
-    its fields at every dictionary lookup)."""
-
-    __slots__ = ("value", "_hash")
-
-    def __init__(self, value: Hashable) -> None:
-        self.value = value
-        self._hash = hash(value)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        return self is other or (isinstance(other, Hashed) and self._hash == other._hash and self.value == other.value)
+# Declared values and sources -> their number; numbers are never reused.
+_ALIKE: dict[Hashable, int] = {}
+_ALIKE_NUMBERS = itertools.count()
+_ALIKE_KEPT = 1 << 16
 
 
 @dataclass

@@ -70,8 +70,12 @@ def _months(initial: Decimal, growth: Decimal, day0: Decimal, days: Decimal,
     return {cls: tuple(v) for cls, v in out.items()}
 
 
+# A dataset as its storage profile depends on it: initial GB, GB a day, lifecycle transitions.
+DatasetKey = tuple[Decimal, Decimal, tuple[tuple[Decimal, str], ...]]
+
+
 @lru_cache(maxsize=4096)
-def _bucket_months(datasets: tuple[tuple[Decimal, Decimal, tuple[tuple[Decimal, str], ...]], ...], day0: Decimal,
+def _bucket_months(datasets: tuple[DatasetKey, ...], day0: Decimal,
                    days: Decimal) -> tuple[tuple[str, tuple[Decimal, ...]], ...]:
     """GB per class in each projected month for datasets (initial GB, growth a day, transitions),
     STANDARD first (buckets declared alike share it)."""
@@ -93,6 +97,11 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     day0 = ctx.days if usage.priced_at_day is None else usage.priced_at_day
     datasets = tuple((ds.initial_gb, ds.growth_gb_per_day, tuple(transitions_for(ds.prefix, rules)))
                      for ds in usage.datasets)
+    # Sizes are summed and quantized, so equal numbers make equal lines whatever their digits.
+    return ctx.alike(r, (datasets, day0), lambda: _lines(r, ctx, datasets, day0))
+
+
+def _lines(r: Resource, ctx: PricingContext, datasets: tuple[DatasetKey, ...], day0: Decimal) -> list[CostLine]:
     return [ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months), ctx.price("s3", f"storage/{cls}"),
                      months=months, note="size at the end of each month; worst: the largest in 12 months")
             for cls, months in _bucket_months(datasets, day0, ctx.days)]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, derived, number
+from ..lines import CostLine, NotPriceable, PricingContext, derived, exact, number
 from ..schedule import runs_per_month
 from ..usage import CATALOG, Assumption, Usage, shown, usage_field
 from ...graph import Resource
@@ -96,6 +96,13 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
         raise NotPriceable("Express workflows are not priced")
     runs = _runs(r, ctx)
     usage = ctx.usage(r, StateMachineUsage)
+    # The lines follow from the definition, the runs a month and the usage alone.
+    key = (text, exact(runs), exact(usage.hours_per_job))
+    return ctx.alike(r, key, lambda: _lines(r, ctx, definition, runs, usage))
+
+
+def _lines(r: Resource, ctx: PricingContext, definition: dict[str, Any], runs: Decimal,
+           usage: StateMachineUsage) -> list[CostLine]:
     states = definition.get("States") or {}
     lines: list[CostLine] = []
     for state in states.values():
