@@ -191,20 +191,22 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
         kind = kinds.get(rtype)
         if kind is None:
             kind = kinds[rtype] = _kind(rtype)
+        if kind is _FREE and r.custom:  # most of a graph
+            free += 1
+            continue
         if kind.__class__ is str:
-            if kind == _SKIP:
+            if kind is _SKIP:
                 continue
             if not r.custom:
                 components[r.name] = rtype
-            elif kind == _FREE:
-                free += 1
             else:
                 unpriced.append(Unpriced(r.name, rtype, "no pricer for this resource type"))
             continue
         if not r.custom:
             components[r.name] = rtype
         d = declarations.get(r.name)
-        ctx.assumptions = list(d.config) if d is not None and d.config else []
+        config = d.config if d is not None else ()
+        ctx.assumptions = list(config)
         try:
             priced = kind(r, ctx)  # type: ignore[operator]  # not a str: a pricer
         except NeedsUsage as e:
@@ -218,7 +220,8 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
             continue
         if priced:
             if ctx.assumptions:
-                shared = tuple(ctx.assumptions)
+                # Nothing recorded beyond the stack-file settings: the declaration's own tuple.
+                shared = config if len(ctx.assumptions) == len(config) else tuple(ctx.assumptions)
                 for line in priced:  # the lines were made just now, by this loop's pricer
                     line.assumptions = shared + line.assumptions
             first = priced[0]

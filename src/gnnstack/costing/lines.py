@@ -301,11 +301,13 @@ def exact(value: Any) -> Hashable:
     kind = value.__class__
     if kind is str or value is None or value is MISSING:
         return value
+    if kind is float:
+        return (kind, value) if value else (kind, repr(value))
     if kind is dict:
-        return dict, tuple((k, exact(v)) for k, v in value.items())
+        return kind, tuple([(k, exact(v)) for k, v in value.items()])
     if kind is list or kind is tuple:
-        return kind, tuple(exact(v) for v in value)
-    if kind is int or kind is bool or (kind is float and value):
+        return kind, tuple([exact(v) for v in value])
+    if kind is int or kind is bool:
         return kind, value
     if kind is Decimal:
         return kind, str(value)  # the text keeps the exponent: 1.50, 1E+2, -0
