@@ -17,20 +17,11 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from . import clock, instances
+from .regions import REGIONS
 
 Environment = Literal["experiment", "production"]
 Option = Literal["neptune-sagemaker", "neo4j-ec2", "tigergraph-ec2", "emr-spark"]
 OPTIONS: tuple[str, ...] = ("neptune-sagemaker", "neo4j-ec2", "tigergraph-ec2", "emr-spark")
-
-# Commercial AWS regions. A region without catalog prices is still valid; its resources are
-# then reported as unpriced by the cost engine.
-REGIONS: tuple[str, ...] = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1",
-    "eu-south-1", "eu-south-2", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2",
-    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
-    "ap-east-1", "me-south-1", "me-central-1", "af-south-1", "il-central-1",
-)
 
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
