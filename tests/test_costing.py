@@ -35,7 +35,8 @@ def estimates(captures):
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
 def test_every_line_is_quantity_times_price_and_base_never_exceeds_worst(estimates, case):
     e = estimates[case]
-    assert e.lines
+    # Every option runs instances or a database by the hour and stores data by the GB-month.
+    assert {"hours", "GB-months"} <= {line.unit for line in e.lines}
     for line in e.lines:
         assert line.base_monthly == line.base_quantity * line.unit_price, line
         assert line.base_quantity >= 0 and line.unit_price >= 0
@@ -45,13 +46,47 @@ def test_every_line_is_quantity_times_price_and_base_never_exceeds_worst(estimat
             assert line.base_quantity <= line.worst_quantity, line
 
 
+# Resources whose pricer prices them at nothing on purpose: when, and why.
+PRICED_AT_NOTHING = {
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (lambda r: r.inputs.get("vpcEndpointType", "Gateway") == "Gateway",
+                                        "gateway endpoints (S3, DynamoDB) are free: no line"),
+    "gnnstack:database:Neo4jServers": (lambda r: r.inputs.get("edition") == "community",
+                                       "the community edition has no licence fee: a $0 line that says so"),
+    "gnnstack:database:TigerGraphCluster": (lambda r: r.inputs.get("edition") == "developer",
+                                            "the developer edition has no licence fee: a $0 line that says so"),
+}
+
+
+def costs_something(line) -> bool:
+    """A line with a positive price and a positive quantity, in the base case or at worst."""
+    return line.unit_price > 0 and (line.base_quantity > 0 or line.worst_quantity is None or line.worst_quantity > 0)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
 def test_every_managed_resource_is_priced_free_or_listed_unpriced(captures, estimates, case):
+    """Each resource is exactly one of: free (FREE, PRICED_WITH: no line, not unpriced), listed
+    unpriced with a reason (and no line), priced at nothing on purpose (PRICED_AT_NOTHING), or
+    priced: a line with a positive price and quantity. A pricer that returns no line, or only $0
+    lines, for a resource it should price fails here."""
     graph, _ = captures[case]
     e = estimates[case]
-    seen = {line.resource for line in e.lines} | {u.resource for u in e.unpriced}
-    for r in graph.managed():
-        assert r.name in seen or r.type in FREE or r.type in PRICED_WITH or r.type in PRICERS, r.type
+    lines: dict[str, list] = {}
+    for line in e.lines:
+        lines.setdefault(line.resource, []).append(line)
+    unpriced = {u.resource: u.reason for u in e.unpriced}
+    checked = [r for r in graph.resources if (r.custom and not r.is_provider) or r.type in PRICERS]
+    for r in checked:
+        mine = lines.get(r.name, [])
+        if r.type in FREE or r.type in PRICED_WITH:
+            assert not mine and r.name not in unpriced, r.name
+        elif r.name in unpriced:
+            assert unpriced[r.name].strip() and not mine, r.name
+        elif r.type in PRICED_AT_NOTHING and PRICED_AT_NOTHING[r.type][0](r):
+            assert not any(costs_something(line) for line in mine), r.name
+            assert all(line.note for line in mine), r.name  # a $0 line says why
+        else:
+            assert r.type in PRICERS, f"{r.name}: {r.type} has no pricer and is not free, yet is not unpriced"
+            assert any(costs_something(line) for line in mine), f"{r.name} ({r.type}) is priced at nothing"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
@@ -83,7 +118,9 @@ def test_caps_drive_the_worst_case(estimates):
 
 def test_spot_lines_cost_less_in_the_base_case_and_on_demand_at_worst(estimates):
     spot = [line for line in estimates[("experiment", "neo4j-ec2")].lines if "spot" in line.name]
-    assert spot
+    assert [(line.resource, line.price.item, line.worst_price.item) for line in spot] == [
+        ("experiment-training-asg", "spot/p3.2xlarge", "on-demand/p3.2xlarge"),
+        ("experiment-tuning-pipeline", "training-spot/ml.p3.2xlarge", "training/ml.p3.2xlarge")]
     for line in spot:
         assert line.unit_price < line.worst_unit_price
         assert line.worst_price.item.startswith("on-demand/") or line.worst_price.item.startswith("training/")
@@ -106,8 +143,11 @@ def test_a_region_without_catalog_prices_leaves_resources_unpriced(tmp_path):
     e = priced(graph, scenario)
     # Only region-independent prices (the free Neo4j Community licence) apply.
     assert [(line.name, line.price.region) for line in e.lines] == [("Licence (Neo4j community)", "*")]
-    assert len(e.unpriced) >= 5
-    assert all("eu-west-3" in u.reason for u in e.unpriced)
+    # Everything else the pricers price is unpriced, saying which regional price is missing.
+    regional = {r.name for r in graph.resources if r.type in PRICERS
+                and not PRICED_AT_NOTHING.get(r.type, (lambda r: False, ""))[0](r)}
+    assert {u.resource for u in e.unpriced} == regional
+    assert all(" in eu-west-3 (add it to the catalog or an override file)" in u.reason for u in e.unpriced)
 
 
 def test_hours_per_month_is_730_unless_the_scenario_sets_its_month(captures, estimates):
@@ -166,7 +206,13 @@ def test_the_audit_lists_where_the_seed_prices_differ_from_list_prices():
 
 def test_every_catalog_entry_is_sourced_dated_rated_and_unique():
     prices = load_catalog()
-    assert len(prices) > 200
+    # Both regions price the same items; the region-independent ones are the free licences.
+    items: dict[str, set] = {}
+    for p in prices:
+        items.setdefault(p.region, set()).add((p.service, p.item))
+    assert set(items) == {"us-east-1", "us-west-2", "*"}
+    assert items["us-east-1"] == items["us-west-2"] and ("ec2", "on-demand/p3.2xlarge") in items["us-east-1"]
+    assert items["*"] == {("licence", "neo4j/community"), ("licence", "tigergraph/developer")}
     keys = [p.key for p in prices]
     assert len(keys) == len(set(keys))
     for p in prices:
