@@ -81,7 +81,8 @@ class Estimate:
     @property
     def worst_case_bounded(self) -> Decimal:
         """The worst case of every line that has one."""
-        return sum((line.worst_monthly for line in self.lines if not line.unbounded), ZERO)
+        return sum((line.worst_quantity * line.worst_price.usd for line in self.lines
+                    if line.worst_quantity is not None), ZERO)
 
     @property
     def worst_case(self) -> Optional[Decimal]:
@@ -89,12 +90,14 @@ class Estimate:
         return None if self.unbounded else self.worst_case_bounded
 
     def by_component(self) -> list[ComponentTotal]:
-        totals: dict[str, list] = {}
+        base: dict[str, Decimal] = {}
+        worst: dict[str, Optional[Decimal]] = {}  # None once a line of the component is unbounded
         for line in self.lines:
-            t = totals.setdefault(line.component, [ZERO, ZERO])
-            t[0] += line.base_monthly
-            t[1] = None if t[1] is None or line.unbounded else t[1] + line.worst_monthly
-        return sorted((ComponentTotal(name, self.components.get(name, ""), b, w) for name, (b, w) in totals.items()),
+            name, line_worst = line.component, line.worst_monthly
+            base[name] = base.get(name, ZERO) + line.base_monthly
+            so_far = worst.get(name, ZERO)
+            worst[name] = None if so_far is None or line_worst is None else so_far + line_worst
+        return sorted((ComponentTotal(name, self.components.get(name, ""), b, worst[name]) for name, b in base.items()),
                       key=lambda c: -c.base)
 
     def months(self) -> list[Decimal]:

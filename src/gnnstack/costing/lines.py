@@ -300,7 +300,8 @@ def exact(value: Any) -> Hashable:
     -0.0 is not 0.0, Decimal 1.5 is not 1.50); dicts and lists as tuples, in their order."""
     kind = value.__class__
     if kind is str or value is None or value is MISSING:
-        return value
+        same: Hashable = value
+        return same
     if kind is float:
         return (kind, value) if value else (kind, repr(value))
     if kind is dict:

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Hashable, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 
 STACK, USAGE_FILE, DEFAULT, CATALOG = "stack", "usage-file", "default", "catalog"
 SOURCES = (STACK, USAGE_FILE, DEFAULT, CATALOG)
@@ -37,7 +38,7 @@ def usage_field(unit: str, description: str, default: Any = ..., *, ge: Any = 0,
                 default_text: str = "") -> Any:
     """A usage field: its unit, what it means, bounds (never negative; an upper bound against
     absurd magnitudes) and either a default or none (`...`: required)."""
-    extra = {"unit": unit}
+    extra: JsonDict = {"unit": unit}
     if default_text:
         extra["default_text"] = default_text
     return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
@@ -233,8 +234,8 @@ def _single_field_model(model: type[Usage], name: str) -> type[BaseModel]:
     key = (model, name)
     if key not in _SINGLE:
         f = model.model_fields[name]
-        _SINGLE[key] = create_model(f"{model.__name__}_{name}", __config__=ConfigDict(extra="forbid"),
-                                    **{name: (f.annotation, f)})
+        definition: dict[str, Any] = {name: (f.annotation, f)}
+        _SINGLE[key] = create_model(f"{model.__name__}_{name}", __config__=ConfigDict(extra="forbid"), **definition)
     return _SINGLE[key]
 
 

@@ -30,7 +30,8 @@ def scaling_limits(cluster: Resource, ctx: PricingContext) -> Optional[dict[str,
     for policy in ctx.children(cluster, SCALING):
         limits = policy.inputs.get("computeLimits") or []
         if limits:
-            return limits[0]
+            first: dict[str, Any] = limits[0]
+            return first
     return None
 
 

@@ -19,7 +19,8 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if r.inputs.get("serviceNamespace") != "neptune":
         raise NotPriceable(f"auto-scaling of {r.inputs.get('serviceNamespace')} is not priced")
     extra = number(r.inputs.get("maxCapacity"), "maxCapacity") - number(r.inputs.get("minCapacity", 0), "minCapacity")
-    instances = ctx.siblings(r, INSTANCE) or ctx.children(ctx.graph.names.get(r.parent) or r, INSTANCE)
+    parent = ctx.graph.names.get(r.parent) if r.parent is not None else None
+    instances = ctx.siblings(r, INSTANCE) or ctx.children(parent or r, INSTANCE)
     classes = {i.inputs.get("instanceClass") for i in instances}
     if len(classes) != 1 or not isinstance(next(iter(classes)), str):
         raise NotPriceable("cannot tell the replicas' instance class")
