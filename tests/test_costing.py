@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from gnnstack.assess import stack_usage
 from gnnstack.capture import capture
 from gnnstack.costing import PriceBook, cents, estimate
-from gnnstack.costing.catalog import CONFIDENCES, audit, load_catalog, parse, read
+from gnnstack.costing.catalog import CONFIDENCES, PriceRow, audit, load_catalog, parse, read
 from gnnstack.costing.pricers import FREE, PRICED_WITH, PRICERS
 from gnnstack.costing.report import cost_report, price_book
 from gnnstack.costing.schedule import runs_per_month
@@ -34,7 +35,8 @@ def estimates(captures):
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
 def test_every_line_is_quantity_times_price_and_base_never_exceeds_worst(estimates, case):
     e = estimates[case]
-    assert e.lines
+    # Every option runs instances or a database by the hour and stores data by the GB-month.
+    assert {"hours", "GB-months"} <= {line.unit for line in e.lines}
     for line in e.lines:
         assert line.base_monthly == line.base_quantity * line.unit_price, line
         assert line.base_quantity >= 0 and line.unit_price >= 0
@@ -44,13 +46,47 @@ def test_every_line_is_quantity_times_price_and_base_never_exceeds_worst(estimat
             assert line.base_quantity <= line.worst_quantity, line
 
 
+# Resources whose pricer prices them at nothing on purpose: when, and why.
+PRICED_AT_NOTHING = {
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (lambda r: r.inputs.get("vpcEndpointType", "Gateway") == "Gateway",
+                                        "gateway endpoints (S3, DynamoDB) are free: no line"),
+    "gnnstack:database:Neo4jServers": (lambda r: r.inputs.get("edition") == "community",
+                                       "the community edition has no licence fee: a $0 line that says so"),
+    "gnnstack:database:TigerGraphCluster": (lambda r: r.inputs.get("edition") == "developer",
+                                            "the developer edition has no licence fee: a $0 line that says so"),
+}
+
+
+def costs_something(line) -> bool:
+    """A line with a positive price and a positive quantity, in the base case or at worst."""
+    return line.unit_price > 0 and (line.base_quantity > 0 or line.worst_quantity is None or line.worst_quantity > 0)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
 def test_every_managed_resource_is_priced_free_or_listed_unpriced(captures, estimates, case):
+    """Each resource is exactly one of: free (FREE, PRICED_WITH: no line, not unpriced), listed
+    unpriced with a reason (and no line), priced at nothing on purpose (PRICED_AT_NOTHING), or
+    priced: a line with a positive price and quantity. A pricer that returns no line, or only $0
+    lines, for a resource it should price fails here."""
     graph, _ = captures[case]
     e = estimates[case]
-    seen = {line.resource for line in e.lines} | {u.resource for u in e.unpriced}
-    for r in graph.managed():
-        assert r.name in seen or r.type in FREE or r.type in PRICED_WITH or r.type in PRICERS, r.type
+    lines: dict[str, list] = {}
+    for line in e.lines:
+        lines.setdefault(line.resource, []).append(line)
+    unpriced = {u.resource: u.reason for u in e.unpriced}
+    checked = [r for r in graph.resources if (r.custom and not r.is_provider) or r.type in PRICERS]
+    for r in checked:
+        mine = lines.get(r.name, [])
+        if r.type in FREE or r.type in PRICED_WITH:
+            assert not mine and r.name not in unpriced, r.name
+        elif r.name in unpriced:
+            assert unpriced[r.name].strip() and not mine, r.name
+        elif r.type in PRICED_AT_NOTHING and PRICED_AT_NOTHING[r.type][0](r):
+            assert not any(costs_something(line) for line in mine), r.name
+            assert all(line.note for line in mine), r.name  # a $0 line says why
+        else:
+            assert r.type in PRICERS, f"{r.name}: {r.type} has no pricer and is not free, yet is not unpriced"
+            assert any(costs_something(line) for line in mine), f"{r.name} ({r.type}) is priced at nothing"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
@@ -82,7 +118,9 @@ def test_caps_drive_the_worst_case(estimates):
 
 def test_spot_lines_cost_less_in_the_base_case_and_on_demand_at_worst(estimates):
     spot = [line for line in estimates[("experiment", "neo4j-ec2")].lines if "spot" in line.name]
-    assert spot
+    assert [(line.resource, line.price.item, line.worst_price.item) for line in spot] == [
+        ("experiment-training-asg", "spot/p3.2xlarge", "on-demand/p3.2xlarge"),
+        ("experiment-tuning-pipeline", "training-spot/ml.p3.2xlarge", "training/ml.p3.2xlarge")]
     for line in spot:
         assert line.unit_price < line.worst_unit_price
         assert line.worst_price.item.startswith("on-demand/") or line.worst_price.item.startswith("training/")
@@ -105,8 +143,11 @@ def test_a_region_without_catalog_prices_leaves_resources_unpriced(tmp_path):
     e = priced(graph, scenario)
     # Only region-independent prices (the free Neo4j Community licence) apply.
     assert [(line.name, line.price.region) for line in e.lines] == [("Licence (Neo4j community)", "*")]
-    assert len(e.unpriced) >= 5
-    assert all("eu-west-3" in u.reason for u in e.unpriced)
+    # Everything else the pricers price is unpriced, saying which regional price is missing.
+    regional = {r.name for r in graph.resources if r.type in PRICERS
+                and not PRICED_AT_NOTHING.get(r.type, (lambda r: False, ""))[0](r)}
+    assert {u.resource for u in e.unpriced} == regional
+    assert all(" in eu-west-3 (add it to the catalog or an override file)" in u.reason for u in e.unpriced)
 
 
 def test_hours_per_month_is_730_unless_the_scenario_sets_its_month(captures, estimates):
@@ -165,7 +206,13 @@ def test_the_audit_lists_where_the_seed_prices_differ_from_list_prices():
 
 def test_every_catalog_entry_is_sourced_dated_rated_and_unique():
     prices = load_catalog()
-    assert len(prices) > 200
+    # Both regions price the same items; the region-independent ones are the free licences.
+    items: dict[str, set] = {}
+    for p in prices:
+        items.setdefault(p.region, set()).add((p.service, p.item))
+    assert set(items) == {"us-east-1", "us-west-2", "*"}
+    assert items["us-east-1"] == items["us-west-2"] and ("ec2", "on-demand/p3.2xlarge") in items["us-east-1"]
+    assert items["*"] == {("licence", "neo4j/community"), ("licence", "tigergraph/developer")}
     keys = [p.key for p in prices]
     assert len(keys) == len(set(keys))
     for p in prices:
@@ -186,23 +233,88 @@ def test_the_catalog_covers_a_second_region_for_the_main_items():
 
 
 HEADER = "service,item,region,unit,usd,confidence,as_of,source\n"
+ROW = {"service": "ec2", "item": "on-demand/x", "region": "us-east-1", "unit": "hour", "usd": "1",
+       "confidence": "verified", "as_of": "2026-01-01", "source": "src"}
+
+
+def _row(**changed: str) -> str:
+    return ",".join({**ROW, **changed}.values()) + "\n"
 
 
 @pytest.mark.parametrize("row,message", [
-    ("ec2,on-demand/x,us-east-1,hour,abc,verified,2026-01-01,src", "line 2: field 'usd' is 'abc'"),
-    ("ec2,on-demand/x,us-east-1,hour,-1,verified,2026-01-01,src", "line 2: field 'usd' must be a non-negative"),
-    ("ec2,on-demand/x,us-east-1,hour,1,sure,2026-01-01,src", "line 2: field 'confidence' is 'sure'"),
-    ("ec2,on-demand/x,us-east-1,hour,1,verified,yesterday,src", "line 2: field 'as_of' is 'yesterday'"),
-    ("ec2,on-demand/x,us-east-1,hour,1,verified,2026-01-01,", "line 2: field 'source' is empty"),
-    ("ec2,on-demand/x,us-east-1,hour,1,verified,2026-01-01,a,b", "line 2: expected 8 fields"),
+    (_row(usd="abc"), "field 'usd' is 'abc', not a number; write the USD price like 0.0416"),
+    (_row(usd="-1"), "field 'usd' must be a non-negative number, got -1"),
+    (_row(usd="NaN"), "field 'usd' must be a non-negative number, got NaN"),
+    (_row(confidence="sure"), "field 'confidence' is 'sure'; use one of verified, derived, estimate"),
+    (_row(as_of="yesterday"), "field 'as_of' is 'yesterday'; use an ISO date like 2026-11-23"),
+    (_row(as_of="2026-13-01"), "field 'as_of' is '2026-13-01'; use an ISO date like 2026-11-23"),
+    (_row(region="us-east1"), "field 'region' is 'us-east1', not an AWS region (did you mean 'us-east-1', "
+                              "'us-west-1', 'us-east-2'?); use one like us-east-1, or '*' for a price that holds "
+                              "in every region"),
+    (_row(source=""), "field 'source' is empty; every price needs a source"),
+    (_row(unit="", usd="abc"), "field 'unit' is empty; every price needs a unit"),  # an empty field first
+    (_row(source="a,b"), "expected 8 fields (service,item,region,unit,usd,confidence,as_of,source), found 9 "
+                         "(quote a source that contains commas)"),
 ])
-def test_a_malformed_entry_names_the_file_line_and_field(row, message):
-    with pytest.raises(ConfigError, match="negotiated.csv, " + message.replace("(", r"\(")):
-        parse(HEADER + row + "\n", "negotiated.csv")
+def test_a_malformed_entry_is_one_message_naming_the_file_line_field_and_fix(tmp_path: Path, row, message):
+    f = tmp_path / "negotiated.csv"
+    f.write_text(HEADER + "# a comment line still counts\n" + row)
+    with pytest.raises(ConfigError) as raised:
+        read(f)
+    assert str(raised.value) == f"{f}, line 3: {message}"
+
+
+@pytest.mark.parametrize("header,message", [
+    ("service,item,region,unit,confidence,as_of,source", "column 'usd' is missing"),
+    ("service,item,region,unit,price,confidence,as_of,source",
+     "column 'usd' is missing ('price' is not a price file column)"),
+    ("service,item,unit,region,usd,confidence,as_of,source", "column 3 is 'unit' where 'region' belongs"),
+    ("service,item,region,unit,usd,confidence,as_of,source,statu", "column 'statu' is not a price file column "
+                                                                   "(did you mean 'status'?)"),
+])
+def test_a_header_with_a_column_missing_unknown_or_out_of_place_names_it(tmp_path: Path, header, message):
+    f = tmp_path / "negotiated.csv"
+    f.write_text(header + "\n" + _row())
+    with pytest.raises(ConfigError) as raised:
+        read(f)
+    assert str(raised.value) == (f"{f}, line 1: {message}; the header must be exactly: {HEADER.strip()} "
+                                 "(an override file may add a last column 'status')")
+
+
+def test_the_catalog_and_override_files_read_rows_through_one_model(tmp_path: Path):
+    """A row is read into PriceRow, for the shipped catalog and override files alike: the price
+    as written (its digits kept), a region or '*', the as-of date as ISO 8601 reads it."""
+    f = tmp_path / "o.csv"
+    f.write_text(HEADER.strip() + ",status\n" + _row(usd="0.0800", region="*", as_of="2026-11-01").strip() + ",new\n")
+    [p] = read(f)
+    assert (p.usd, str(p.usd), p.region, p.as_of, p.new, p.line, p.origin) == (
+        Decimal("0.08"), "0.0800", "*", date(2026, 11, 1), True, 2, str(f))
+    # Every shipped entry reads back from its own JSON into the same price.
+    rows = [{k: v for k, v in p.to_json().items() if k != "origin"} for p in load_catalog()]
+    assert [PriceRow.model_validate(row).price(p.origin, p.line) for row, p in zip(rows, load_catalog())] \
+        == list(load_catalog())
+
+
+@pytest.mark.parametrize("changed,message", [
+    ({"usd": "-0.5"}, "field 'usd' must be a non-negative number, got -0.5"),
+    ({"region": "eu-west-9"}, "field 'region' is 'eu-west-9', not an AWS region"),
+])
+def test_a_bad_price_file_exits_2_with_one_message(tmp_path: Path, changed, message):
+    from click.testing import CliRunner
+
+    from gnnstack.cli import main
+
+    f = tmp_path / "bad.csv"
+    f.write_text(HEADER + _row(**changed))
+    result = CliRunner().invoke(main, ["preview", "experiment", "--prices", str(f)],
+                                env={"GNNSTACK_PROJECT": str(ROOT)})
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {f}, line 2: {message}")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
 
 def test_duplicates_and_bad_headers_are_refused():
-    row = "ec2,on-demand/x,us-east-1,hour,1,verified,2026-01-01,src\n"
+    row = _row()
     with pytest.raises(ConfigError, match="o.csv, line 3: duplicate entry for ec2/on-demand/x/us-east-1"):
         parse(HEADER + row + row, "o.csv")
     with pytest.raises(ConfigError, match="header must be exactly"):

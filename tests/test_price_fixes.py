@@ -154,7 +154,8 @@ def test_the_seeds_zero_gp3_row_still_leaves_out_only_the_training_disks(project
     graph, s = capture(project, "seed-analysis-high")
     e = priced(graph, s, PriceBook.load(ROOT / "prices" / "seed-analysis.csv", "prices/seed-analysis.csv"))
     training = [line for line in e.lines if line.price.service == "ebs"]
-    assert training and all(line.resource == "seed-analysis-high-training-asg" for line in training)
+    assert [(line.resource, line.name) for line in training] == [("seed-analysis-high-training-asg",
+                                                                   "Storage (gp3, /dev/sda1)")]
     for line in training:
         assert line.unit_price == 0 and line.price.item == "gp3/storage@training"
         assert "priced at $0 by prices/seed-analysis.csv" in line.note

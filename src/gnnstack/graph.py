@@ -39,6 +39,10 @@ class ResourceGraph:
     stack: str
     option: str
     resources: list[Resource] = field(default_factory=list)
+    # The nearest component above each resource asked about so far, by name: `component_of` fills
+    # it as it walks up (pricing asks about a fraction of a large graph's resources).
+    _component_of: dict[str, Optional[Resource]] = field(default_factory=dict, init=False, repr=False,
+                                                         compare=False)
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self.resources)
@@ -56,7 +60,11 @@ class ResourceGraph:
         """Resources by the name of their parent."""
         kids: dict[Optional[str], list[Resource]] = {}
         for r in self.resources:
-            kids.setdefault(r.parent, []).append(r)
+            siblings = kids.get(r.parent)
+            if siblings is None:
+                kids[r.parent] = [r]
+            else:
+                siblings.append(r)
         return kids
 
     @cached_property
@@ -71,32 +79,29 @@ class ResourceGraph:
             return list(self.by_type.get(types[0], ()))
         return [r for r in self.resources if r.type in types]
 
-    @cached_property
-    def _components(self) -> dict[str, Optional[Resource]]:
-        """Each resource's nearest component above it, resolved once for the whole graph."""
-        names = self.names
-        out: dict[str, Optional[Resource]] = {}
-        for r in self.resources:
-            chain = []
-            p = names.get(r.parent) if r.parent else None
-            while p is not None and p.custom and p.name not in out:
-                chain.append(p.name)
-                p = names.get(p.parent) if p.parent else None
-            found = out[p.name] if p is not None and p.custom else p
-            for name in chain:
-                out[name] = found
-            out[r.name] = found
-        return out
-
     def component_of(self, r: Resource) -> Optional[Resource]:
         """The nearest component resource above `r`."""
-        if r.name in self._components:
-            return self._components[r.name]
+        known = self._component_of
+        name = r.name
+        if name in known:
+            return known[name]
         names = self.names
+        mine = names.get(name)
+        if mine is not None:
+            r = mine  # the graph's answer for a name it holds
+        chain = []
         p = names.get(r.parent) if r.parent else None
-        while p is not None and p.custom:
+        while p is not None and p.custom and p.name not in known:
+            chain.append(p.name)
             p = names.get(p.parent) if p.parent else None
-        return p
+            if len(chain) > len(names):  # parent links that loop: no component above
+                p = None
+        found = known[p.name] if p is not None and p.custom else p
+        for above in chain:
+            known[above] = found
+        if mine is not None:
+            known[name] = found
+        return found
 
     def in_tree_order(self) -> "ResourceGraph":
         """The same graph with its resources in one fixed order: each parent before its

@@ -22,19 +22,23 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Annotated, Iterable, Iterator, Literal, Optional, get_args
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from ..errors import ConfigError, closest, not_utf8
+from ..regions import REGIONS
 
 COLUMNS = ("service", "item", "region", "unit", "usd", "confidence", "as_of", "source")
 # Override files may add this column; its one value, `new`, marks an item the catalog lacks on purpose.
 STATUS = "status"
 NEW = "new"
-CONFIDENCES = ("verified", "derived", "estimate")
+Confidence = Literal["verified", "derived", "estimate"]
+CONFIDENCES: tuple[str, ...] = get_args(Confidence)
 CATALOG = "catalog"
 ANY_REGION = "*"
 # `item@scope`: an override that applies to one component role only (see the module docstring).
@@ -52,6 +56,7 @@ def split_scope(item: str) -> tuple[str, Optional[str]]:
     return (base, scope) if sep else (item, None)
 
 
+@lru_cache(maxsize=256)
 def component_role(component_type: str) -> Optional[str]:
     """The role of a component type: `gnnstack:training:Ec2GpuTraining` -> "training"."""
     parts = component_type.split(":")
@@ -86,25 +91,116 @@ class Price:
                 "source": self.source, "origin": self.origin}
 
 
-def _lines(path: Path, text: str) -> Iterator[tuple[int, str]]:
+def _iso_date(value: object) -> object:
+    """An as-of date as Python reads ISO 8601 (`date.fromisoformat`), not pydantic's looser rules."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not an ISO date") from None
+    return value
+
+
+def _known_region(value: str) -> str:
+    if value != ANY_REGION and value not in REGIONS:
+        raise ValueError("not an AWS region")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class PriceRow(BaseModel):
+    """One entry of a price file (the catalog's or an override file), checked. Cells arrive as
+    text, stripped; `parse` turns the first error into one message naming the file, the line,
+    the field and the fix (`_row_error`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service: Text
+    item: Text
+    # A region a stack can be in, or `*` for a price that holds in every region (licences): a
+    # price for any other region could never be used.
+    region: Annotated[str, Field(min_length=1), AfterValidator(_known_region)]
+    unit: Text
+    usd: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    confidence: Confidence
+    as_of: Annotated[date, BeforeValidator(_iso_date)]
+    source: Text
+    # Override files only: `new` marks a price the catalog lacks on purpose.
+    status: Literal["", "new"] = ""
+
+    def price(self, origin: str, line: int) -> Price:
+        return Price(self.service, self.item, self.region, self.unit, self.usd, self.confidence, self.as_of,
+                     self.source, origin, line, self.status == NEW)
+
+
+def _row_error(e: ValidationError, where: str) -> ConfigError:
+    """The first problem of a row (an empty field before any other), as one message."""
+    errors = sorted(e.errors(), key=lambda err: err["type"] != "string_too_short")
+    err = errors[0]
+    field = str(err["loc"][0]) if err["loc"] else "?"
+    value = err.get("input")
+    kind = err["type"]
+    if kind == "string_too_short":
+        return ConfigError(f"{where}: field '{field}' is empty; every price needs a {field}")
+    if field == "usd":
+        if kind in ("greater_than_equal", "finite_number"):
+            return ConfigError(f"{where}: field 'usd' must be a non-negative number, got {value}")
+        return ConfigError(f"{where}: field 'usd' is {value!r}, not a number; write the USD price like 0.0416")
+    if field == "confidence":
+        return ConfigError(f"{where}: field 'confidence' is {value!r}; use one of {', '.join(CONFIDENCES)}")
+    if field == "as_of":
+        return ConfigError(f"{where}: field 'as_of' is {value!r}; use an ISO date like 2026-11-23")
+    if field == "region":
+        near = closest(str(value), REGIONS)
+        hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
+        return ConfigError(f"{where}: field 'region' is {value!r}, not an AWS region{hint}; use one like "
+                           f"us-east-1, or '{ANY_REGION}' for a price that holds in every region")
+    if field == STATUS:
+        return ConfigError(f"{where}: field '{STATUS}' is {value!r}; leave it empty or write '{NEW}' "
+                           "for a price the catalog lacks on purpose")
+    return ConfigError(f"{where}: field '{field}': {err['msg']}")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip() and not line.lstrip().startswith("#"):
             yield number, line
 
 
+def _columns(found: tuple[str, ...], path: Path | str, line: int, origin: str) -> tuple[str, ...]:
+    """The file's columns, from its header: exactly COLUMNS, and for an override file maybe a last
+    STATUS. Otherwise an error naming the column missing, unknown or out of place."""
+    if found == COLUMNS or (origin != CATALOG and found == COLUMNS + (STATUS,)):
+        return found
+    allowed = COLUMNS + ((STATUS,) if origin != CATALOG else ())
+    missing = [c for c in COLUMNS if c not in found]
+    unknown = [c for c in found if c not in allowed]
+    if missing:
+        problem = f"column '{missing[0]}' is missing" + (f" ('{unknown[0]}' is not a price file column)"
+                                                          if unknown else "")
+    elif unknown:
+        near = closest(unknown[0], allowed)
+        hint = f" (did you mean '{near[0]}'?)" if near else ""
+        problem = f"column '{unknown[0]}' is not a price file column{hint}"
+    else:
+        at = next((i for i, (a, b) in enumerate(zip(found, allowed)) if a != b), min(len(found), len(allowed)))
+        if at < len(found) and at < len(allowed):
+            problem = f"column {at + 1} is '{found[at]}' where '{allowed[at]}' belongs"
+        else:
+            problem = f"column {at + 1} ('{found[at]}') is one too many"
+    extra = "" if origin == CATALOG else f" (an override file may add a last column '{STATUS}')"
+    raise ConfigError(f"{path}, line {line}: {problem}; the header must be exactly: {','.join(COLUMNS)}{extra}")
+
+
 def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
     """Entries of one CSV file. A malformed entry is a ConfigError naming the file, line and field."""
-    rows = list(_lines(Path(path), text))
+    rows = list(_lines(text))
     if not rows:
         raise ConfigError(f"{path}: no entries; expected a header line: {','.join(COLUMNS)}")
     header_line, header = rows[0]
-    found = tuple(c.strip() for c in next(csv.reader([header])))
-    columns = COLUMNS
-    if origin != CATALOG and found == COLUMNS + (STATUS,):
-        columns = found
-    elif found != COLUMNS:
-        extra = "" if origin == CATALOG else f" (an override file may add a last column '{STATUS}')"
-        raise ConfigError(f"{path}, line {header_line}: the header must be exactly: {','.join(COLUMNS)}{extra}")
+    columns = _columns(tuple(c.strip() for c in next(csv.reader([header]))), path, header_line, origin)
     prices: list[Price] = []
     seen: dict[tuple[str, str, str], int] = {}
     for number, line in rows[1:]:
@@ -113,32 +209,14 @@ def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
         if len(cells) != len(columns):
             raise ConfigError(f"{where}: expected {len(columns)} fields ({','.join(columns)}), found {len(cells)}"
                               " (quote a source that contains commas)")
-        row = dict(zip(columns, (c.strip() for c in cells)))
-        for column in COLUMNS:
-            if not row[column]:
-                raise ConfigError(f"{where}: field '{column}' is empty; every price needs a {column}")
-        status = row.get(STATUS, "")
-        if status not in ("", NEW):
-            raise ConfigError(f"{where}: field '{STATUS}' is {status!r}; leave it empty or write '{NEW}' "
-                              "for a price the catalog lacks on purpose")
         try:
-            usd = Decimal(row["usd"])
-        except InvalidOperation:
-            raise ConfigError(f"{where}: field 'usd' is {row['usd']!r}, not a number") from None
-        if not usd.is_finite() or usd < 0:
-            raise ConfigError(f"{where}: field 'usd' must be a non-negative number, got {row['usd']}")
-        if row["confidence"] not in CONFIDENCES:
-            raise ConfigError(f"{where}: field 'confidence' is {row['confidence']!r}; "
-                              f"use one of {', '.join(CONFIDENCES)}")
-        try:
-            as_of = date.fromisoformat(row["as_of"])
-        except ValueError:
-            raise ConfigError(f"{where}: field 'as_of' is {row['as_of']!r}; use an ISO date like 2026-11-23") from None
-        if origin == CATALOG and SCOPE_SEP in row["item"]:
-            raise ConfigError(f"{where}: item {row['item']!r}: scoped items ({SCOPE_SEP}role) belong in "
+            row = PriceRow.model_validate(dict(zip(columns, (c.strip() for c in cells))))
+        except ValidationError as e:
+            raise _row_error(e, where) from None
+        if origin == CATALOG and SCOPE_SEP in row.item:
+            raise ConfigError(f"{where}: item {row.item!r}: scoped items ({SCOPE_SEP}role) belong in "
                               "override files, not in the catalog")
-        price = Price(row["service"], row["item"], row["region"], row["unit"], usd, row["confidence"], as_of,
-                      row["source"], origin, number, status == NEW)
+        price = row.price(origin, number)
         if price.key in seen:
             raise ConfigError(f"{where}: duplicate entry for {'/'.join(price.key)} (first on line {seen[price.key]})")
         seen[price.key] = number

@@ -5,13 +5,15 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter, itemgetter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator, Optional
 
 from ..graph import ResourceGraph
 from .catalog import PriceBook
 from .lines import HOURS_PER_MONTH, MONTHS, ZERO, CostLine, MissingPrice, NotPriceable, PricingContext
-from .pricers import FREE, PRICED_WITH, PRICERS
+from .pricers import FREE, PRICED_WITH, PRICERS, Pricer
 from .usage import DEFAULT, Assumption, NeedsUsage, UsageSet
 
 CENT = Decimal("0.01")
@@ -70,7 +72,7 @@ class Estimate:
 
     @property
     def base(self) -> Decimal:
-        return sum((line.base_monthly for line in self.lines), ZERO)
+        return sum((line.base_quantity * line.price.usd for line in self.lines), ZERO)
 
     @property
     def unbounded(self) -> list[CostLine]:
@@ -79,7 +81,8 @@ class Estimate:
     @property
     def worst_case_bounded(self) -> Decimal:
         """The worst case of every line that has one."""
-        return sum((line.worst_monthly for line in self.lines if not line.unbounded), ZERO)
+        return sum((line.worst_quantity * line.worst_price.usd for line in self.lines
+                    if line.worst_quantity is not None), ZERO)
 
     @property
     def worst_case(self) -> Optional[Decimal]:
@@ -87,19 +90,26 @@ class Estimate:
         return None if self.unbounded else self.worst_case_bounded
 
     def by_component(self) -> list[ComponentTotal]:
-        totals: dict[str, list] = {}
+        base: dict[str, Decimal] = {}
+        worst: dict[str, Optional[Decimal]] = {}  # None once a line of the component is unbounded
         for line in self.lines:
-            t = totals.setdefault(line.component, [ZERO, ZERO])
-            t[0] += line.base_monthly
-            t[1] = None if t[1] is None or line.unbounded else t[1] + line.worst_monthly
-        return sorted((ComponentTotal(name, self.components.get(name, ""), b, w) for name, (b, w) in totals.items()),
+            name, line_worst = line.component, line.worst_monthly
+            base[name] = base.get(name, ZERO) + line.base_monthly
+            so_far = worst.get(name, ZERO)
+            worst[name] = None if so_far is None or line_worst is None else so_far + line_worst
+        return sorted((ComponentTotal(name, self.components.get(name, ""), b, worst[name]) for name, b in base.items()),
                       key=lambda c: -c.base)
 
     def months(self) -> list[Decimal]:
         """Base cost in each of the next 12 months, as the graph grows."""
         growing = [line for line in self.lines if line.months]
         steady = self.base - sum((line.base_monthly for line in growing), ZERO)
-        return [steady + sum((line.monthly_in(m) for line in growing), ZERO) for m in range(1, MONTHS + 1)]
+        totals = [ZERO] * MONTHS  # each month summed line by line, in the lines' order
+        for line in growing:
+            quantities, usd = line.months or (), line.price.usd
+            for m in range(MONTHS):
+                totals[m] += quantities[m] * usd
+        return [steady + total for total in totals]
 
     def top(self, n: int = 5) -> list[CostLine]:
         return sorted(self.lines, key=lambda line: -line.base_monthly)[:n]
@@ -164,47 +174,83 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
     if hours is None:
         hours = Decimal(str(declared.get("hoursPerMonth", HOURS_PER_MONTH)))
     usage = usage if usage is not None else UsageSet()
-    strays = sorted(set(usage.declared) - set(graph.names))
+    names = graph.names
+    strays = sorted(name for name in usage.declared if name not in names)
     if strays:  # the components and their declarations disagree: a bug, never a silent drop
         raise RuntimeError(f"usage declared for {', '.join(strays)}, which the program does not create")
     ctx = PricingContext(graph, book, region, hours, usage)
     result = Estimate(region, hours, usage_file=usage.file)
     result.assumptions.extend(usage.assumptions)
-    providers = "pulumi:providers:"
+    unpriced, components, declarations = result.unpriced, result.components, usage.declared
+    # Each resource's lines, to be put in order by (component, resource): all lines of one
+    # resource share both, so ordering the groups orders the lines as sorting them would.
+    groups: list[tuple[str, str, list[CostLine]]] = []
+    free = 0
+    # What to do with each type, decided once per type rather than once per resource: a graph of
+    # 100,000 resources has a few dozen types.
+    kinds: dict[str, Pricer | str] = {}
     for r in graph.resources:
-        if r.type.startswith(providers):
+        rtype = r.type
+        kind = kinds.get(rtype)
+        if kind is None:
+            kind = kinds[rtype] = _kind(rtype)
+        if kind is _FREE and r.custom:  # most of a graph
+            free += 1
             continue
-        fn = PRICERS.get(r.type)
-        if fn is None:
+        if kind.__class__ is str:
+            if kind is _SKIP:
+                continue
             if not r.custom:
-                result.components[r.name] = r.type
-            elif r.type in FREE or r.type in PRICED_WITH:
-                result.free += 1
+                components[r.name] = rtype
             else:
-                result.unpriced.append(Unpriced(r.name, r.type, "no pricer for this resource type"))
+                unpriced.append(Unpriced(r.name, rtype, "no pricer for this resource type"))
             continue
         if not r.custom:
-            result.components[r.name] = r.type
-        d = usage.declared.get(r.name)
-        ctx.assumptions = list(d.config) if d is not None else []
+            components[r.name] = rtype
+        d = declarations.get(r.name)
+        config = d.config if d is not None else ()
+        ctx.assumptions = list(config)
         try:
-            lines = fn(r, ctx)
-            if ctx.assumptions:
-                shared = tuple(ctx.assumptions)
-                for line in lines:  # the lines were made just now, by this loop's pricer
-                    line.assumptions = shared + line.assumptions
-            result.lines.extend(lines)
+            priced = kind(r, ctx)  # type: ignore[operator]  # not a str: a pricer
         except NeedsUsage as e:
-            result.unpriced.append(Unpriced(r.name, r.type, str(e)))
+            unpriced.append(Unpriced(r.name, rtype, str(e)))
+            continue
         except MissingPrice as e:
-            result.unpriced.append(Unpriced(r.name, r.type, f"{e} (add it to the catalog or an override file)"))
+            unpriced.append(Unpriced(r.name, rtype, f"{e} (add it to the catalog or an override file)"))
+            continue
         except NotPriceable as e:
-            result.unpriced.append(Unpriced(r.name, r.type, str(e)))
+            unpriced.append(Unpriced(r.name, rtype, str(e)))
+            continue
+        if priced:
+            if ctx.assumptions:
+                # Nothing recorded beyond the stack-file settings: the declaration's own tuple.
+                shared = config if len(ctx.assumptions) == len(config) else tuple(ctx.assumptions)
+                for line in priced:  # the lines were made just now, by this loop's pricer
+                    line.assumptions = shared + line.assumptions
+            first = priced[0]
+            groups.append((first.component, first.resource, priced))
+    result.free = free
     # Capture order follows the program's async registrations; reports need a stable order.
-    result.lines.sort(key=lambda line: (line.component, line.resource))
-    result.unpriced.sort(key=lambda u: u.resource)
-    for line in result.lines:
-        if line.component not in result.components:
-            c = graph.names.get(line.component)
-            result.components[line.component] = c.type if c is not None else line.resource_type
+    groups.sort(key=itemgetter(0, 1))
+    result.lines = list(chain.from_iterable(lines for _, _, lines in groups))
+    unpriced.sort(key=attrgetter("resource"))
+    for component, _, lines in groups:
+        if component not in components:
+            c = names.get(component)
+            components[component] = c.type if c is not None else lines[0].resource_type
     return result
+
+
+# How `estimate` treats a type without a pricer: skipped (provider objects), free or priced with
+# another resource, or listed as unpriced (a component: listed among the components).
+_SKIP, _FREE, _NO_PRICER = "skip", "free", "no pricer"
+
+
+def _kind(rtype: str) -> Pricer | str:
+    """A type's pricer, or what to do with a type that has none."""
+    if rtype.startswith("pulumi:providers:"):
+        return _SKIP
+    fn = PRICERS.get(rtype)
+    if fn is not None:
+        return fn
+    return _FREE if rtype in FREE or rtype in PRICED_WITH else _NO_PRICER

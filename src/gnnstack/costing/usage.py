@@ -20,11 +20,13 @@ each time a stack is priced, by the CLI and by the policy pack alike.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Mapping, Optional
+from typing import Any, ClassVar, Hashable, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 
 STACK, USAGE_FILE, DEFAULT, CATALOG = "stack", "usage-file", "default", "catalog"
 SOURCES = (STACK, USAGE_FILE, DEFAULT, CATALOG)
@@ -36,7 +38,7 @@ def usage_field(unit: str, description: str, default: Any = ..., *, ge: Any = 0,
                 default_text: str = "") -> Any:
     """A usage field: its unit, what it means, bounds (never negative; an upper bound against
     absurd magnitudes) and either a default or none (`...`: required)."""
-    extra = {"unit": unit}
+    extra: JsonDict = {"unit": unit}
     if default_text:
         extra["default_text"] = default_text
     return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
@@ -127,6 +129,24 @@ class Declared:
     config: tuple[Assumption, ...] = ()
     # Per usage field: `stack` (the file sets it) or `default` (the scenario's default applies).
     sources: Mapping[str, str] = field(default_factory=dict)
+    # Declarations alike (equal values, equal sources) share this number, given when declared:
+    # `UsageSet.resolve` shares one resolution between them by it, without comparing models.
+    alike: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.usage, tuple(sorted(self.sources.items())))
+        number = _ALIKE.get(key)
+        if number is None:
+            if len(_ALIKE) >= _ALIKE_KEPT:  # a new number for a value seen before only costs a miss
+                _ALIKE.clear()
+            number = _ALIKE[key] = next(_ALIKE_NUMBERS)
+        object.__setattr__(self, "alike", number)
+
+
+# Declared values and sources -> their number; numbers are never reused.
+_ALIKE: dict[Hashable, int] = {}
+_ALIKE_NUMBERS = itertools.count()
+_ALIKE_KEPT = 1 << 16
 
 
 @dataclass
@@ -152,11 +172,10 @@ class UsageSet:
 
         Raises NeedsUsage when a required field has no value. Resources declared alike (the
         same values and sources, no usage-file entry of their own) share one resolution."""
-        d = self.declared.get(name)
         key = None
         if name not in self.by_name:
-            key = (model, rtype, None if d is None else d.usage,
-                   None if d is None else tuple(sorted(d.sources.items())))
+            d = self.declared.get(name)
+            key = (model, rtype, None if d is None else d.alike)
             hit = self._resolved.get(key)
             if hit is not None:
                 return hit
@@ -215,8 +234,8 @@ def _single_field_model(model: type[Usage], name: str) -> type[BaseModel]:
     key = (model, name)
     if key not in _SINGLE:
         f = model.model_fields[name]
-        _SINGLE[key] = create_model(f"{model.__name__}_{name}", __config__=ConfigDict(extra="forbid"),
-                                    **{name: (f.annotation, f)})
+        definition: dict[str, Any] = {name: (f.annotation, f)}
+        _SINGLE[key] = create_model(f"{model.__name__}_{name}", __config__=ConfigDict(extra="forbid"), **definition)
     return _SINGLE[key]
 
 

@@ -25,6 +25,7 @@ from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import ConfigError, closest, not_utf8
 from ..graph import ResourceGraph
@@ -131,7 +132,7 @@ def _checked(model: type[Usage], values: dict[str, Any], where: str, source: str
                           f"{model.unit(field.split('.')[0]) or 'no unit'}", source=source) from None
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind in ("greater_than_equal", "greater_than"):

@@ -10,6 +10,7 @@ from typing import Literal, Optional
 from pydantic import Field, field_validator, model_validator
 
 from .. import clock, instances, tags
+from ..regions import REGIONS
 from ..options import OPTIONS, OptionSpec, option as option_spec
 from .costing import Costing
 from .databases import Emr, Neo4j, Neptune, Network, TigerGraph
@@ -20,15 +21,6 @@ from .workload import GraphScale, Training, Workload
 Environment = Literal[tags.ENVIRONMENTS]  # type: ignore[valid-type]  # ("experiment", "production")
 Option = Literal[OPTIONS]  # type: ignore[valid-type]  # every name in the option registry
 
-# Commercial AWS regions. A region without catalog prices is still valid; its resources are
-# then reported as unpriced by the cost engine.
-REGIONS: tuple[str, ...] = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1",
-    "eu-south-1", "eu-south-2", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2",
-    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
-    "ap-east-1", "me-south-1", "me-central-1", "af-south-1", "il-central-1",
-)
 
 
 class Scenario(Model):

@@ -9,6 +9,13 @@ region, `NotPriceable` when the inputs do not say enough and `NeedsUsage` when a
 field has no value; each way the resource is listed as unpriced. Types known to cost nothing are
 in FREE; types whose cost a related resource's pricer counts are in PRICED_WITH. Anything else is
 unpriced.
+
+A pricer returns lines of the resource it prices only, made with `ctx.line(resource, ...)`, and
+makes them through `ctx.alike(resource, key, build)`: the key holds every value the lines follow
+from (the inputs it reads, of the resource and of its neighbours, its usage, its component's role),
+and resources of one type with equal keys get copies of one set of lines. A large graph holds many
+resources alike; `tests/test_priced_alike.py` prices near-copies of every stack both ways, so a
+value read but left out of a key fails there.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ as gp3 and says so.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Hashable, Optional
 
 from ..catalog import Price, component_role
-from ..lines import CostLine, MissingPrice, NotPriceable, PricingContext, derived, number
+from ..lines import CostLine, MissingPrice, NotPriceable, PricingContext, derived, exact, number, picked
 from ...graph import Resource
 
 GP3_BASE_IOPS = 3000
@@ -23,6 +23,19 @@ GP3_BASE_THROUGHPUT = 125
 VOLUME_TYPES = ("gp3", "gp2", "io1", "io2", "st1", "sc1", "standard")
 PROVISIONED_IOPS = ("io1", "io2")
 IO2_FIRST_TIER_IOPS = 32000
+# What `volume_lines` reads of a volume spec, in the spellings it accepts.
+VOLUME_INPUTS = ("volumeSize", "size", "volumeType", "type", "iops", "throughput")
+
+
+def volume_key(ebs: Any) -> Hashable:
+    """What `volume_lines` reads of `ebs`, as part of a key (`PricingContext.alike`)."""
+    return picked(ebs, *VOLUME_INPUTS) if isinstance(ebs, dict) else exact(ebs)
+
+
+def scope_of(ctx: PricingContext, r: Resource) -> Optional[str]:
+    """The role of `r`'s component: EBS prices for `r` are looked up with it (`_ebs_price`)."""
+    component = ctx.component(r)
+    return component_role(component.type) if component is not None else None
 
 
 def ec2_prices(ctx: PricingContext, instance_type: str, spot: bool) -> tuple[Price, Price, str]:
@@ -31,7 +44,7 @@ def ec2_prices(ctx: PricingContext, instance_type: str, spot: bool) -> tuple[Pri
     on_demand = ctx.price("ec2", f"on-demand/{instance_type}")
     if not spot:
         return on_demand, on_demand, "on-demand"
-    found = ctx.book.get("ec2", f"spot/{instance_type}", ctx.region)
+    found = ctx.find("ec2", f"spot/{instance_type}")
     if found is not None:
         return found, on_demand, "spot"
     discount = ctx.price("ec2", "spot-discount")
@@ -96,9 +109,7 @@ def volume_lines(ctx: PricingContext, r: Resource, ebs: dict[str, Any], label: s
 def _ebs_price(ctx: PricingContext, r: Resource, item: str) -> Price:
     """An EBS price for `r`'s volumes: an override scoped to the role of `r`'s component
     (`ebs gp3/storage@training`) first, then the regional price."""
-    component = ctx.component(r)
-    scope = component_role(component.type) if component is not None else None
-    found = ctx.book.get("ebs", item, ctx.region, scope=scope)
+    found = ctx.find("ebs", item, scope_of(ctx, r))
     if found is None:
         raise MissingPrice("ebs", item, ctx.region)
     return found

@@ -10,12 +10,12 @@ Replication traffic between servers in different AZs is usage (`AutoScalingGroup
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Hashable, Optional
 
 from ._registry import pricer
-from ._compute import instance_line, volume_lines
+from ._compute import instance_line, scope_of, volume_key, volume_lines
 from .schedules import window_hours
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import MISSING, CostLine, NotPriceable, PricingContext, exact, number, picked
 from ..schedule import runs_per_month
 from ..usage import Usage, usage_field
 from ...graph import Resource
@@ -41,24 +41,10 @@ def launch_template(r: Resource, ctx: PricingContext) -> Resource:
         found = ctx.graph.names.get(ref[:-3])
         if found is not None and found.type == LAUNCH_TEMPLATE:
             return found
-    component = ctx.component(r)
-    mine = [t for t in _within(ctx, component) if t.type == LAUNCH_TEMPLATE]
+    mine = ctx.owned(ctx.component(r), LAUNCH_TEMPLATE)
     if len(mine) == 1:
         return mine[0]
     raise NotPriceable("cannot tell which launch template the group uses")
-
-
-def _within(ctx: PricingContext, component: Optional[Resource]) -> list[Resource]:
-    """The resources a component owns, down to (not into) nested components."""
-    if component is None:
-        return []
-    out, todo = [], list(ctx.graph.children.get(component.name, ()))
-    while todo:
-        r = todo.pop()
-        if r.custom:
-            out.append(r)
-            todo.extend(ctx.graph.children.get(r.name, ()))
-    return out
 
 
 def _base_instance_hours(r: Resource, ctx: PricingContext, desired: Decimal) -> tuple[Decimal, str]:
@@ -78,6 +64,24 @@ def _base_instance_hours(r: Resource, ctx: PricingContext, desired: Decimal) -> 
 @pricer("aws:autoscaling/group:Group", usage=AutoScalingGroupUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     template = launch_template(r, ctx)
+    return ctx.alike(r, _key(r, ctx, template), lambda: _lines(r, ctx, template))
+
+
+def _key(r: Resource, ctx: PricingContext, template: Resource) -> Hashable:
+    """Everything `_lines` reads: the group's sizes and spot share, its launch template's instance
+    type and volumes, its scheduled actions, its usage and its component's role."""
+    mappings = template.inputs.get("blockDeviceMappings") or []
+    return (picked(r.inputs, "maxSize", "desiredCapacity", "minSize"),
+            exact((r.inputs.get("mixedInstancesPolicy") or {}).get("instancesDistribution", MISSING)),
+            exact(template.inputs.get("instanceType", MISSING)),
+            tuple((volume_key(m.get("ebs") or {}), exact(m.get("deviceName", MISSING))) if isinstance(m, dict)
+                  else exact(m) for m in mappings) if isinstance(mappings, list) else exact(mappings),
+            tuple(picked(s.inputs, "desiredCapacity", "recurrence") for s in ctx.children(r, SCHEDULE)),
+            exact(ctx.usage(r, AutoScalingGroupUsage).inter_az_gb_per_month),
+            scope_of(ctx, r))
+
+
+def _lines(r: Resource, ctx: PricingContext, template: Resource) -> list[CostLine]:
     instance_type = template.inputs.get("instanceType")
     if not isinstance(instance_type, str):
         raise NotPriceable("the launch template sets no instance type")

@@ -9,4 +9,5 @@ from ...graph import Resource
 
 @pricer("aws:ec2/eip:Eip")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    return [ctx.line(r, "Public IPv4 address", "hours", ctx.hours, ctx.hours, ctx.price("vpc", "public-ipv4"))]
+    return ctx.alike(r, (), lambda: [ctx.line(r, "Public IPv4 address", "hours", ctx.hours, ctx.hours,
+                                              ctx.price("vpc", "public-ipv4"))])

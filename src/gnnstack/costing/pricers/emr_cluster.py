@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ._registry import pricer
-from ._compute import instance_line, volume_lines
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ._compute import instance_line, scope_of, volume_lines
+from ..lines import CostLine, NotPriceable, PricingContext, exact, number, picked
 from ..usage import Usage, usage_field
 from ...graph import Resource
 
@@ -30,7 +30,8 @@ def scaling_limits(cluster: Resource, ctx: PricingContext) -> Optional[dict[str,
     for policy in ctx.children(cluster, SCALING):
         limits = policy.inputs.get("computeLimits") or []
         if limits:
-            return limits[0]
+            first: dict[str, Any] = limits[0]
+            return first
     return None
 
 
@@ -61,7 +62,13 @@ def group_lines(ctx: PricingContext, r: Resource, role: str, spec: dict[str, Any
 @pricer(CLUSTER, usage=EmrClusterUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     hours, note = cluster_hours(r, ctx)
-    limits = scaling_limits(r, ctx) or {}
+    limits = scaling_limits(r, ctx)
+    key = (exact(hours), note, exact(limits), scope_of(ctx, r),
+           picked(r.inputs, "masterInstanceFleet", "masterInstanceGroup", "coreInstanceFleet", "coreInstanceGroup"))
+    return ctx.alike(r, key, lambda: _lines(r, ctx, hours, note, limits or {}))
+
+
+def _lines(r: Resource, ctx: PricingContext, hours: Decimal, note: str, limits: dict[str, Any]) -> list[CostLine]:
     lines: list[CostLine] = []
     primary = r.inputs.get("masterInstanceFleet") or r.inputs.get("masterInstanceGroup")
     if not primary:

@@ -4,9 +4,13 @@ at the on-demand price (spot falls back to on-demand on timeout)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any, Optional
+
 from ._registry import pricer
+from ._compute import scope_of
 from .emr_cluster import CLUSTER, cluster_hours, group_lines, scaling_limits
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import CostLine, NotPriceable, PricingContext, exact, number, picked
 from ...graph import Resource
 
 
@@ -16,9 +20,17 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if cluster is None or cluster.type != CLUSTER:
         raise NotPriceable("the fleet's cluster is not in the graph")
     hours, note = cluster_hours(cluster, ctx)  # the fleet runs while its cluster does
+    limits = scaling_limits(cluster, ctx)
+    key = (exact(hours), note, exact(limits), scope_of(ctx, r),
+           picked(r.inputs, "targetSpotCapacity", "targetOnDemandCapacity", "instanceTypeConfigs", "instanceType",
+                  "ebsConfigs"))
+    return ctx.alike(r, key, lambda: _lines(r, ctx, hours, note, limits))
+
+
+def _lines(r: Resource, ctx: PricingContext, hours: Decimal, note: str,
+           limits: Optional[dict[str, Any]]) -> list[CostLine]:
     spot = number(r.inputs.get("targetSpotCapacity", 0), "targetSpotCapacity")
     on_demand = number(r.inputs.get("targetOnDemandCapacity", 0), "targetOnDemandCapacity")
-    limits = scaling_limits(cluster, ctx)
     if limits is None:
         worst = spot + on_demand
         note += "; no managed scaling: worst is the target capacity"

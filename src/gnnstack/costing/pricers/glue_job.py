@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import CostLine, NotPriceable, PricingContext, exact, number, picked
 from ..schedule import runs_per_month
 from ..usage import Usage, usage_field
 from ...graph import Resource
@@ -26,6 +26,13 @@ class GlueJobUsage(Usage):
 
 @pricer("aws:glue/job:Job", usage=GlueJobUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    triggers = tuple(picked(t.inputs, "type", "schedule") for t in ctx.siblings(r, TRIGGER))
+    key = (picked(r.inputs, "workerType", "numberOfWorkers", "maxCapacity", "timeout", "maxRetries", "executionClass"),
+           triggers, exact(ctx.usage(r, GlueJobUsage).hours_per_run))
+    return ctx.alike(r, key, lambda: _lines(r, ctx))
+
+
+def _lines(r: Resource, ctx: PricingContext) -> list[CostLine]:
     worker = r.inputs.get("workerType")
     if worker:
         if worker not in DPU_PER_WORKER:

@@ -8,7 +8,7 @@ from ._registry import pricer
 from decimal import Decimal
 from typing import Optional
 
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import CostLine, NotPriceable, PricingContext, exact, number, picked
 from ..usage import Usage, usage_field
 from ...graph import Resource
 
@@ -24,6 +24,12 @@ class StreamUsage(Usage):
 
 @pricer("aws:kinesis/stream:Stream", usage=StreamUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    key = (picked(r.inputs, "streamModeDetails", "retentionPeriod", "shardCount"),
+           exact(ctx.usage(r, StreamUsage).records_per_day))
+    return ctx.alike(r, key, lambda: _lines(r, ctx))
+
+
+def _lines(r: Resource, ctx: PricingContext) -> list[CostLine]:
     mode = (r.inputs.get("streamModeDetails") or {}).get("streamMode", "PROVISIONED")
     if mode != "PROVISIONED":
         raise NotPriceable("on-demand streams are not priced yet (and have no cap)")

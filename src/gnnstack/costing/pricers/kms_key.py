@@ -11,5 +11,6 @@ from ...graph import Resource
 
 @pricer("aws:kms/key:Key")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    return [ctx.line(r, "Customer managed key", "key-months", Decimal(1), Decimal(1), ctx.price("kms", "key"),
-                     note="API requests are billed per call, not estimated")]
+    return ctx.alike(r, (), lambda: [ctx.line(r, "Customer managed key", "key-months", Decimal(1), Decimal(1),
+                                              ctx.price("kms", "key"),
+                                              note="API requests are billed per call, not estimated")])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ._registry import pricer
 from decimal import Decimal
 
-from ..lines import CostLine, PricingContext, number
+from ..lines import CostLine, PricingContext, number, picked, usage_key
 from ..usage import Usage, usage_field
 from ...graph import Resource
 
@@ -22,6 +22,11 @@ class FunctionUsage(Usage):
 @pricer("aws:lambda/function:Function", usage=FunctionUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     usage = ctx.usage(r, FunctionUsage)
+    key = (usage_key(usage), picked(r.inputs, "memorySize", "reservedConcurrentExecutions"))
+    return ctx.alike(r, key, lambda: _lines(r, ctx, usage))
+
+
+def _lines(r: Resource, ctx: PricingContext, usage: FunctionUsage) -> list[CostLine]:
     invocations, seconds = usage.invocations_per_month, usage.duration_ms / 1000
     memory_gb = number(r.inputs.get("memorySize", 128), "memorySize") / 1024
     reserved = r.inputs.get("reservedConcurrentExecutions")

@@ -14,7 +14,7 @@ from ... import clock
 from ..catalog import Price
 from typing import Optional
 
-from ..lines import CostLine, PricingContext
+from ..lines import CostLine, PricingContext, exact
 from ..usage import NeedsUsage, Usage, usage_field
 from ...graph import Resource
 
@@ -36,14 +36,17 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     edition = r.inputs.get("edition", "enterprise")
     one = Decimal(1)
     if edition == FREE_EDITIONS[key]:
-        return [ctx.line(r, f"Licence ({product} {edition})", "months", one, one,
-                         ctx.price("licence", f"{key}/{edition}"), note=f"{product} {edition} edition: no licence fee")]
+        return ctx.alike(r, edition, lambda: [ctx.line(r, f"Licence ({product} {edition})", "months", one, one,
+                                                       ctx.price("licence", f"{key}/{edition}"),
+                                                       note=f"{product} {edition} edition: no licence fee")])
     amount = ctx.usage(r, LicenceUsage).licence_usd_per_month
     if amount is None:
         raise NeedsUsage(LicenceUsage, "licence_usd_per_month",
                          f"{product} {edition} has no public list price (or set {key}.licence_usd_per_month "
                          "in the stack file to your quoted price)")
+    today = clock.now().date()
     quoted = Price("licence", f"{key}/{edition}", ctx.region, "month", amount,
-                   "estimate", clock.now().date(), f"scenario input: {key}.licence_usd_per_month", "scenario")
-    return [ctx.line(r, f"Licence ({product} {edition})", "months", one, one, quoted,
-                     note="your quoted price (scenario input)")]
+                   "estimate", today, f"scenario input: {key}.licence_usd_per_month", "scenario")
+    return ctx.alike(r, (exact(edition), exact(amount), today),
+                     lambda: [ctx.line(r, f"Licence ({product} {edition})", "months", one, one, quoted,
+                                       note="your quoted price (scenario input)")])

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Optional
 
 from ._registry import pricer
-from ..lines import MONTHS, CostLine, PricingContext, number
+from ..lines import MONTHS, CostLine, PricingContext, number, picked, usage_key
 from ..usage import Usage, usage_field
 from ...graph import Resource
 
@@ -45,6 +45,11 @@ class NeptuneClusterUsage(Usage):
 @pricer("aws:neptune/cluster:Cluster", usage=NeptuneClusterUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     usage = ctx.usage(r, NeptuneClusterUsage)
+    key = (usage_key(usage), picked(r.inputs, "storageType", "backupRetentionPeriod"))
+    return ctx.alike(r, key, lambda: _lines(r, ctx, usage))
+
+
+def _lines(r: Resource, ctx: PricingContext, usage: NeptuneClusterUsage) -> list[CostLine]:
     initial, growth = usage.storage_initial_gb, usage.storage_growth_gb_per_day
     day = ctx.days if usage.priced_at_day is None else usage.priced_at_day
     months = tuple(initial + growth * (day + m * ctx.days) for m in range(MONTHS))

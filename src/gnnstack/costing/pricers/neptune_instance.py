@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext
+from ..lines import CostLine, NotPriceable, PricingContext, exact
 from ...graph import Resource
 
 
@@ -14,5 +14,6 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
         raise NotPriceable("instanceClass is not known")
     role = "writer" if r.inputs.get("promotionTier", 0) in (0, 0.0) else "reader"
     role = (r.inputs.get("tags") or {}).get("Role", role)
-    return [ctx.line(r, f"Database instance ({role}, {cls})", "hours", ctx.hours, ctx.hours,
-                     ctx.price("neptune", f"instance/{cls}"))]
+    return ctx.alike(r, (cls, exact(role)), lambda: [ctx.line(r, f"Database instance ({role}, {cls})", "hours",
+                                                              ctx.hours, ctx.hours,
+                                                              ctx.price("neptune", f"instance/{cls}"))])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import CostLine, NotPriceable, PricingContext, exact, number
 from ...graph import Resource
 
 INSTANCE = "aws:neptune/clusterInstance:ClusterInstance"
@@ -19,11 +19,13 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if r.inputs.get("serviceNamespace") != "neptune":
         raise NotPriceable(f"auto-scaling of {r.inputs.get('serviceNamespace')} is not priced")
     extra = number(r.inputs.get("maxCapacity"), "maxCapacity") - number(r.inputs.get("minCapacity", 0), "minCapacity")
-    instances = ctx.siblings(r, INSTANCE) or ctx.children(ctx.graph.names.get(r.parent) or r, INSTANCE)
+    parent = ctx.graph.names.get(r.parent) if r.parent is not None else None
+    instances = ctx.siblings(r, INSTANCE) or ctx.children(parent or r, INSTANCE)
     classes = {i.inputs.get("instanceClass") for i in instances}
     if len(classes) != 1 or not isinstance(next(iter(classes)), str):
         raise NotPriceable("cannot tell the replicas' instance class")
     cls = next(iter(classes))
-    return [ctx.line(r, f"Auto-scaled replicas ({cls}, up to {extra} more)", "hours", Decimal(0),
-                     extra * ctx.hours, ctx.price("neptune", f"instance/{cls}"),
-                     note="base: none beyond the declared readers; worst: the replica max all month")]
+    return ctx.alike(r, (cls, exact(extra)), lambda: [
+        ctx.line(r, f"Auto-scaled replicas ({cls}, up to {extra} more)", "hours", Decimal(0), extra * ctx.hours,
+                 ctx.price("neptune", f"instance/{cls}"),
+                 note="base: none beyond the declared readers; worst: the replica max all month")])

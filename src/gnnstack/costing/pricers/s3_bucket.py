@@ -70,6 +70,24 @@ def _months(initial: Decimal, growth: Decimal, day0: Decimal, days: Decimal,
     return {cls: tuple(v) for cls, v in out.items()}
 
 
+# A dataset as its storage profile depends on it: initial GB, GB a day, lifecycle transitions.
+DatasetKey = tuple[Decimal, Decimal, tuple[tuple[Decimal, str], ...]]
+
+
+@lru_cache(maxsize=4096)
+def _bucket_months(datasets: tuple[DatasetKey, ...], day0: Decimal,
+                   days: Decimal) -> tuple[tuple[str, tuple[Decimal, ...]], ...]:
+    """GB per class in each projected month for datasets (initial GB, growth a day, transitions),
+    STANDARD first (buckets declared alike share it)."""
+    per_class: dict[str, list[Decimal]] = {}
+    for initial, growth, transitions in datasets:
+        for cls, months in _months(initial, growth, day0, days, transitions).items():
+            totals = per_class.setdefault(cls, [Decimal(0)] * MONTHS)
+            for m, gb in enumerate(months):
+                totals[m] += gb
+    return tuple((cls, tuple(months)) for cls, months in sorted(per_class.items(), key=lambda kv: kv[0] != STANDARD))
+
+
 @pricer("aws:s3/bucket:Bucket", usage=BucketUsage)
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     usage = ctx.usage(r, BucketUsage)
@@ -77,16 +95,13 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     for lc in ctx.children(r, LIFECYCLE):
         rules.extend(lc.inputs.get("rules") or [])
     day0 = ctx.days if usage.priced_at_day is None else usage.priced_at_day
-    per_class: dict[str, list[Decimal]] = {}
-    for ds in usage.datasets:
-        transitions = tuple(transitions_for(ds.prefix, rules))
-        for cls, months in _months(ds.initial_gb, ds.growth_gb_per_day, day0, ctx.days, transitions).items():
-            totals = per_class.setdefault(cls, [Decimal(0)] * MONTHS)
-            for m, gb in enumerate(months):
-                totals[m] += gb
-    lines = []
-    for cls, months in sorted(per_class.items(), key=lambda kv: kv[0] != STANDARD):
-        lines.append(ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months),
-                              ctx.price("s3", f"storage/{cls}"), months=tuple(months),
-                              note="size at the end of each month; worst: the largest in 12 months"))
-    return lines
+    datasets = tuple((ds.initial_gb, ds.growth_gb_per_day, tuple(transitions_for(ds.prefix, rules)))
+                     for ds in usage.datasets)
+    # Sizes are summed and quantized, so equal numbers make equal lines whatever their digits.
+    return ctx.alike(r, (datasets, day0), lambda: _lines(r, ctx, datasets, day0))
+
+
+def _lines(r: Resource, ctx: PricingContext, datasets: tuple[DatasetKey, ...], day0: Decimal) -> list[CostLine]:
+    return [ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months), ctx.price("s3", f"storage/{cls}"),
+                     months=months, note="size at the end of each month; worst: the largest in 12 months")
+            for cls, months in _bucket_months(datasets, day0, ctx.days)]

@@ -4,12 +4,16 @@ instances all month."""
 from __future__ import annotations
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, number
+from ..lines import CostLine, NotPriceable, PricingContext, number, picked
 from ...graph import Resource
 
 
 @pricer("aws:sagemaker/endpointConfiguration:EndpointConfiguration")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    return ctx.alike(r, picked(r.inputs, "productionVariants"), lambda: _lines(r, ctx))
+
+
+def _lines(r: Resource, ctx: PricingContext) -> list[CostLine]:
     lines = []
     for variant in r.inputs.get("productionVariants") or []:
         instance_type = variant.get("instanceType")

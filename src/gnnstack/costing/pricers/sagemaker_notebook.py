@@ -12,5 +12,7 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     instance_type = r.inputs.get("instanceType")
     if not isinstance(instance_type, str):
         raise NotPriceable("instanceType is not known")
-    return [ctx.line(r, f"Notebook instance ({instance_type})", "hours", ctx.hours, ctx.hours,
-                     ctx.price("sagemaker", f"notebook/{instance_type}"), note="bills until stopped")]
+    return ctx.alike(r, instance_type, lambda: [ctx.line(r, f"Notebook instance ({instance_type})", "hours",
+                                                         ctx.hours, ctx.hours,
+                                                         ctx.price("sagemaker", f"notebook/{instance_type}"),
+                                                         note="bills until stopped")])

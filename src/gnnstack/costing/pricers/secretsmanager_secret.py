@@ -11,4 +11,5 @@ from ...graph import Resource
 
 @pricer("aws:secretsmanager/secret:Secret")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    return [ctx.line(r, "Secret", "secret-months", Decimal(1), Decimal(1), ctx.price("secretsmanager", "secret"))]
+    return ctx.alike(r, (), lambda: [ctx.line(r, "Secret", "secret-months", Decimal(1), Decimal(1),
+                                              ctx.price("secretsmanager", "secret"))])

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, derived, number
+from ..catalog import Price
+from ..lines import CostLine, NotPriceable, PricingContext, derived, exact, number
 from ..schedule import runs_per_month
 from ..usage import CATALOG, Assumption, Usage, shown, usage_field
 from ...graph import Resource
@@ -38,7 +39,8 @@ def _runs(r: Resource, ctx: PricingContext) -> Decimal:
     return runs_per_month(str(schedules[0].inputs.get("scheduleExpression")), ctx.days)
 
 
-def _sagemaker_prices(ctx: PricingContext, instance_type: str, spot: bool):
+def _sagemaker_prices(ctx: PricingContext, instance_type: str,
+                      spot: bool) -> tuple[Price, str, tuple[Assumption, ...]]:
     """(price, label, catalog assumptions the price rests on)."""
     on_demand = ctx.price("sagemaker", f"training/{instance_type}")
     if not spot:
@@ -83,7 +85,8 @@ def _job_lines(r: Resource, ctx: PricingContext, job: dict[str, Any], runs: Deci
 def _definition(text: Any) -> dict[str, Any]:
     """The parsed definition (read only; machines with the same text share it)."""
     try:
-        return json.loads(text or "")
+        definition: dict[str, Any] = json.loads(text or "")
+        return definition
     except (TypeError, ValueError):
         raise NotPriceable("the state machine definition is not known") from None
 
@@ -96,6 +99,13 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
         raise NotPriceable("Express workflows are not priced")
     runs = _runs(r, ctx)
     usage = ctx.usage(r, StateMachineUsage)
+    # The lines follow from the definition, the runs a month and the usage alone.
+    key = (text, exact(runs), exact(usage.hours_per_job))
+    return ctx.alike(r, key, lambda: _lines(r, ctx, definition, runs, usage))
+
+
+def _lines(r: Resource, ctx: PricingContext, definition: dict[str, Any], runs: Decimal,
+           usage: StateMachineUsage) -> list[CostLine]:
     states = definition.get("States") or {}
     lines: list[CostLine] = []
     for state in states.values():

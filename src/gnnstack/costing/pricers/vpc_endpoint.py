@@ -14,5 +14,5 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if r.inputs.get("vpcEndpointType", "Gateway") == "Gateway":
         return []
     zones = Decimal(max(1, len(r.inputs.get("subnetIds") or [])))
-    return [ctx.line(r, f"Interface endpoint ({zones} AZs)", "hours", zones * ctx.hours, zones * ctx.hours,
-                     ctx.price("vpc", "interface-endpoint/hour"))]
+    return ctx.alike(r, zones, lambda: [ctx.line(r, f"Interface endpoint ({zones} AZs)", "hours", zones * ctx.hours,
+                                                 zones * ctx.hours, ctx.price("vpc", "interface-endpoint/hour"))])
