@@ -5,9 +5,9 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 from operator import attrgetter, itemgetter
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterator, Optional
 
 from ..graph import ResourceGraph
@@ -197,7 +197,7 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
         if kind is _FREE and r.custom:  # most of a graph
             free += 1
             continue
-        if kind.__class__ is str:
+        if isinstance(kind, str):
             if kind is _SKIP:
                 continue
             if not r.custom:
@@ -211,7 +211,7 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
         config = d.config if d is not None else ()
         ctx.assumptions = list(config)
         try:
-            priced = kind(r, ctx)  # type: ignore[operator]  # not a str: a pricer
+            priced = kind(r, ctx)
         except NeedsUsage as e:
             unpriced.append(Unpriced(r.name, rtype, str(e)))
             continue
