@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from decimal import Decimal
 
 import click
@@ -99,7 +101,9 @@ def test_unknown_option_flag(tmp_path):
 
 def test_every_command_has_help():
     def walk(group, path):
-        for name, command in group.commands.items():
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
             yield [*path, name], command
             if isinstance(command, click.Group):
                 yield from walk(command, [*path, name])
@@ -239,3 +243,13 @@ def test_the_cache_key_changes_with_the_stack_file_and_the_ttl(tmp_path, monkeyp
     make_project(tmp_path / "other", base_scenario(owner="someone-else"))
     proj.stack_file("demo").write_text((tmp_path / "other" / "stacks" / "Pulumi.demo.yaml").read_text())
     assert cache_key(proj, "demo", None, load_stack(proj, "demo")[1]) != key
+
+
+def test_commands_load_only_when_they_run():
+    """`gnnstack preview` does not load the other commands' modules (reap's boto3 code, the
+    price catalog's CLI, rich tables for JSON output)."""
+    code = ("import sys\nfrom gnnstack.cli import main\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('gnnstack.cli.', 'gnnstack.reap', 'rich'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['gnnstack.cli.output']"

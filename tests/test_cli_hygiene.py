@@ -335,7 +335,9 @@ ELSEWHERE: set[tuple[str, ...]] = set()
 
 
 def _commands(group, path=()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)  # list_commands/get_command: the lazy top-level group loads on demand
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         if (*path, name) in ELSEWHERE:
             continue
         if isinstance(command, click.Group):

@@ -4,6 +4,7 @@ exits quietly with 141 when its stdout is closed early (`gnnstack preview experi
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import NoReturn
@@ -36,7 +37,29 @@ def _stdout_closed() -> NoReturn:
     sys.exit(EXIT_BROKEN_PIPE)
 
 
+# Each command, in the order `--help` lists them, by where it is defined: a command's module (and
+# what it imports: the scenario models, the price catalog, rich) loads only when that command runs
+# or help lists it, so `gnnstack preview` does not pay for `reap` or `prices`.
+COMMANDS: dict[str, str] = {
+    "preview": "preview:preview", "compare": "compare:compare", "prices": "prices:prices", "check": "check:check",
+    "diff": "diff:diff", "guardrails": "guardrails:guardrails", "up": "deploy:up", "down": "deploy:down",
+    "budgets": "deploy:budgets", "reap": "reap:reap", "usage": "usage:usage",
+}
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attr = COMMANDS[name].partition(":")
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+        if command.name != name:
+            raise RuntimeError(f"gnnstack.cli.COMMANDS: {COMMANDS[name]} is the command {command.name!r}, not {name!r}")
+        return command
+
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         # NO_COLOR (https://no-color.org): color=False makes every click.echo strip styling, even
         # on a terminal; subcommands' contexts inherit it. Without it click strips styling only
@@ -72,22 +95,3 @@ def main() -> None:
       gnnstack compare experiment
       gnnstack prices list --filter p3.2xlarge
     """
-
-
-def _register() -> None:
-    from . import check, compare, deploy, diff, guardrails, preview, prices, reap, usage
-
-    main.add_command(preview.preview)
-    main.add_command(compare.compare)
-    main.add_command(prices.prices)
-    main.add_command(check.check)
-    main.add_command(diff.diff)
-    main.add_command(guardrails.guardrails)
-    main.add_command(deploy.up)
-    main.add_command(deploy.down)
-    main.add_command(deploy.budgets)
-    main.add_command(reap.reap)
-    main.add_command(usage.usage)
-
-
-_register()
