@@ -67,7 +67,7 @@ class ReapEntry(BaseModel):
     @field_validator("regions")
     @classmethod
     def _known_regions(cls, regions: Optional[list[str]]) -> Optional[list[str]]:
-        from gnnstack.scenario import REGIONS
+        from gnnstack.regions import REGIONS
 
         for region in regions or ():
             if region not in REGIONS:
