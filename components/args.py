@@ -185,6 +185,13 @@ class EmrArgs:
     core_volume_gb: int
 
 
+@dataclass(frozen=True)
+class GraphQueriesArgs:
+    memory_mb: int
+    timeout_seconds: int
+    reserved_concurrency: int
+
+
 DatabaseArgs = Union[NeptuneArgs, Neo4jArgs, TigerGraphArgs, EmrArgs]
 
 
@@ -199,13 +206,16 @@ class OptionArgs:
     price_overrides: Optional[str]
     network: NetworkArgs
     budget: BudgetArgs
-    training: TrainingArgs
+    training: Optional[TrainingArgs]
+    """None for an option that does not train (`OptionSpec.trains`)."""
     tuning: Optional[TuningArgs]
     etl: Optional[GlueEtlArgs]
     """None when the ETL is off or the option's own cluster runs it."""
     ingestion: Optional[IngestionArgs]
     database: Optional[DatabaseArgs]
     """None when the stack file turns the database off."""
+    queries: Optional[GraphQueriesArgs] = None
+    """The Lambda function serving graph queries, for options that serve them (with a database)."""
 
 
 def budget_args(b: Budget) -> BudgetArgs:
@@ -222,7 +232,7 @@ def training_args(s: Scenario) -> TrainingArgs:
 
 def tuning_args(s: Scenario) -> Optional[TuningArgs]:
     u = s.workload.tuning
-    if not u.enabled:
+    if not u.enabled or not s.spec.trains:
         return None
     per, n = s.tuning_cron_days
     return TuningArgs(s.tuning_instance_type, u.parallel_jobs, u.max_training_jobs, u.jobs_per_week,
@@ -285,9 +295,11 @@ def option_args(s: Scenario) -> OptionArgs:
         price_overrides=s.costing.price_overrides,
         network=NetworkArgs(s.network.cidr, s.nat_gateway, tuple(s.network.trusted_cidrs)),
         budget=budget_args(s.budget),
-        training=training_args(s),
+        training=training_args(s) if s.spec.trains else None,
         tuning=tuning_args(s),
         etl=etl_args(s),
         ingestion=ingestion_args(s),
         database=DATABASE_ARGS[s.spec.database](s) if s.database_enabled else None,
+        queries=GraphQueriesArgs(s.queries.memory_mb, s.queries.timeout_seconds, s.queries.reserved_concurrency)
+        if s.spec.serves_queries and s.database_enabled else None,
     )

@@ -17,6 +17,7 @@ from .emr import EmrCluster
 from .etl import GlueEtl, IngestionStream
 from .neo4j import Neo4jServers
 from .neptune import NeptuneCluster
+from .queries import GraphQueries
 from .network import Network
 from .storage import DataBucket
 from .tigergraph import TigerGraphCluster
@@ -37,6 +38,7 @@ class OptionStack(pulumi.ComponentResource):
             # The price override file the estimate uses, so the policy pack prices alike.
             "priceOverrides": args.price_overrides}, opts)
         self.ctx = ctx
+        self.args = args
         self.secrets = secrets or {}
         self.network = Network(f"{name}-net", args.network, ctx, child(self))
         self.data = DataBucket(f"{name}-data", ctx, child(self))
@@ -52,9 +54,11 @@ class OptionStack(pulumi.ComponentResource):
     def _create_workload(self, name: str, args: OptionArgs) -> None:
         ctx, bucket, t = self.ctx, self.data.bucket, args.training
         role = None
-        if t.platform == "sagemaker" or args.tuning is not None:
+        if (t is not None and t.platform == "sagemaker") or args.tuning is not None:
             role = sagemaker_execution_role(f"{name}-sagemaker-role", ctx, self, bucket)
-        if t.platform == "sagemaker":
+        if t is None:
+            pass  # an option that does not train (OptionSpec.trains)
+        elif t.platform == "sagemaker":
             SageMakerTraining(f"{name}-training", t, ctx, bucket, role, child(self))
         else:
             sg = self.network.security_group(f"{name}-training-sg", "GPU training", [], self)
@@ -81,6 +85,15 @@ class NeptuneSageMaker(OptionStack):
 
     def _create_database(self, name: str, args: NeptuneArgs) -> None:
         NeptuneCluster(name, args, self.ctx, self.network, child(self))
+
+
+class NeptuneAnalytics(OptionStack):
+    TYPE = "gnnstack:option:NeptuneAnalytics"
+
+    def _create_database(self, name: str, args: NeptuneArgs) -> None:
+        db = NeptuneCluster(name, args, self.ctx, self.network, child(self))
+        if self.args.queries is not None:
+            GraphQueries(f"{name}-queries", self.args.queries, self.ctx, self.network, db.cluster, child(self))
 
 
 class Neo4jEc2(OptionStack):

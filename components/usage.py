@@ -23,6 +23,7 @@ from gnnstack.costing.pricers.autoscaling_group import AutoScalingGroupUsage
 from gnnstack.costing.pricers.emr_cluster import EmrClusterUsage
 from gnnstack.costing.pricers.glue_job import GlueJobUsage
 from gnnstack.costing.pricers.kinesis_stream import StreamUsage
+from gnnstack.costing.pricers.lambda_function import FunctionUsage
 from gnnstack.costing.pricers.licence import LicenceUsage
 from gnnstack.costing.pricers.nat_gateway import NatGatewayUsage
 from gnnstack.costing.pricers.neptune_cluster import NeptuneClusterUsage
@@ -122,6 +123,8 @@ def declare(s: Scenario, stack: str) -> UsageSet:
     _shared(d, s, stack)
     if s.database_enabled:
         DATABASES[s.spec.database](d, s, f"{stack}-db")
+        if s.spec.serves_queries:
+            _queries(d, s, f"{stack}-db-queries")
     return d.set
 
 
@@ -138,6 +141,22 @@ def _shared(d: Declarations, s: Scenario, stack: str) -> None:
             config=_config(s, "graph.nodes", "graph.edges", "costing.storage_basis"))
     if s.nat_gateway:
         d.usage(f"{stack}-net-nat", NatGatewayUsage, gb_per_month=From("costing.nat_gb_per_month"))
+    if s.spec.trains:
+        _training(d, s, stack)
+    e = s.workload.etl
+    if e.enabled and s.etl_engine == "glue":
+        d.usage(f"{stack}-etl-job", GlueJobUsage,
+                hours_per_run=Derived(e.hours_per_day / e.runs_per_day, "workload.etl.hours_per_day",
+                                      "workload.etl.runs_per_day"),
+                config=_config(s, "workload.etl.hours_per_day", "workload.etl.runs_per_day",
+                               "workload.etl.workers"))
+    if s.workload.ingestion.mode == "kinesis":
+        d.usage(f"{stack}-ingest-stream", StreamUsage,
+                records_per_day=From("workload.ingestion.records_per_day"),
+                config=_config(s, "workload.ingestion.shards"))
+
+
+def _training(d: Declarations, s: Scenario, stack: str) -> None:
     t = s.training
     training = _config(s, "workload.training.instance_type", "workload.training.instance_count",
                        "workload.training.days_per_week", "workload.training.spot",
@@ -154,17 +173,6 @@ def _shared(d: Declarations, s: Scenario, stack: str) -> None:
         d.usage(f"{stack}-tuning-pipeline", StateMachineUsage, hours_per_job=From("workload.tuning.hours_per_job"),
                 config=_config(s, "workload.tuning.max_training_jobs", "workload.tuning.instance_type",
                                resolved={"workload.tuning.instance_type": s.tuning_instance_type}))
-    e = s.workload.etl
-    if e.enabled and s.etl_engine == "glue":
-        d.usage(f"{stack}-etl-job", GlueJobUsage,
-                hours_per_run=Derived(e.hours_per_day / e.runs_per_day, "workload.etl.hours_per_day",
-                                      "workload.etl.runs_per_day"),
-                config=_config(s, "workload.etl.hours_per_day", "workload.etl.runs_per_day",
-                               "workload.etl.workers"))
-    if s.workload.ingestion.mode == "kinesis":
-        d.usage(f"{stack}-ingest-stream", StreamUsage,
-                records_per_day=From("workload.ingestion.records_per_day"),
-                config=_config(s, "workload.ingestion.shards"))
 
 
 def _neptune(d: Declarations, s: Scenario, name: str) -> None:
@@ -213,6 +221,16 @@ def _tigergraph(d: Declarations, s: Scenario, name: str) -> None:
 def _emr(d: Declarations, s: Scenario, name: str) -> None:
     d.usage(f"{name}-cluster", EmrClusterUsage, hours_per_day=From("emr.hours_per_day"),
             config=_config(s, "emr.core_instance_type", "emr.core_instances", "emr.max_units"))
+
+
+def _queries(d: Declarations, s: Scenario, name: str) -> None:
+    q = s.queries
+    d.usage(f"{name}-function", FunctionUsage,
+            invocations_per_month=Derived((q.requests_per_day * s.month_days).quantize(Decimal("0.01")),
+                                          "queries.requests_per_day",
+                                          "costing.month_days"),
+            duration_ms=From("queries.ms_per_request"),
+            config=_config(s, "queries.memory_mb", "queries.reserved_concurrency"))
 
 
 DATABASES: dict[str, Callable[[Declarations, Scenario, str], None]] = {

@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from gnnstack.cli import main
+from gnnstack.options import OPTIONS
 from gnnstack.cli import output as cli_output
 from gnnstack.cli.options import FORMATS
 
@@ -207,7 +208,8 @@ def test_progress_errors_still_propagate():
     (["check", "experiment", "seed-analysis", "--format", "json"],
      ["check: experiment (1/2)", "check: seed-analysis (2/2)"]),
     (["compare", "experiment", "--format", "json"],
-     ["experiment: neptune-sagemaker (1/4)", "experiment: emr-spark (4/4)", "emr-spark (4/4): pricing"]),
+     [f"experiment: {OPTIONS[0]} (1/{len(OPTIONS)}): pricing",
+      f"experiment: {OPTIONS[-1]} ({len(OPTIONS)}/{len(OPTIONS)}): pricing"]),
 ], ids=["preview", "check", "compare"])
 def test_commands_show_progress_on_a_terminal_stderr_and_keep_stdout_clean(monkeypatch, args, expected):
     import rich.console

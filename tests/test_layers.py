@@ -41,7 +41,7 @@ LAYERS = {
     "components": (["gnnstack.components", "gnnstack.components._*", "gnnstack.components.budget",
                     "gnnstack.components.emr", "gnnstack.components.etl", "gnnstack.components.neo4j",
                     "gnnstack.components.neptune", "gnnstack.components.network", "gnnstack.components.options",
-                    "gnnstack.components.storage", "gnnstack.components.tigergraph",
+                    "gnnstack.components.queries", "gnnstack.components.storage", "gnnstack.components.tigergraph",
                     "gnnstack.components.training"],
                    [*BASE, "gnnstack.components", "gnnstack.components.*", "gnnstack.templating",
                     "pulumi", "pulumi_aws"]),

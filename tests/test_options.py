@@ -88,7 +88,12 @@ def test_option_args_follow_the_registry_defaults(option):
     spec = REGISTRY[option]
     _, s = load_stack(find_project(ROOT), "experiment", option)
     args = option_args(s)
-    assert args.option == option and args.training.platform == spec.training_platform
+    assert args.option == option
+    if spec.trains:
+        assert args.training is not None and args.training.platform == spec.training_platform
+    else:
+        assert args.training is None and args.tuning is None, "an option that does not train builds no training"
+    assert (args.queries is not None) == spec.serves_queries
     assert args.network.nat_gateway == spec.nat_gateway
     assert (args.etl is None) == spec.runs_etl
     assert type(args.database) is typing.get_type_hints(DATABASE_ARGS[spec.database])["return"]

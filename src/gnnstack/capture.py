@@ -8,6 +8,7 @@ resource, availability zones for the region. Secrets are recorded as "[secret]",
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import runpy
 import threading
@@ -39,9 +40,25 @@ def _scrub(value: Any) -> Any:
         return {k: _scrub(v) for k, v in value.items() if k != _SECRET_SIG}
     if isinstance(value, list):
         return [_scrub(v) for v in value]
-    if value == _UNKNOWN:
+    if isinstance(value, pulumi.output.Unknown) or value == _UNKNOWN:
         return UNKNOWN
+    if isinstance(value, (pulumi.asset.Asset, pulumi.asset.Archive)):
+        return _asset(value)
     return value
+
+
+def _asset(value: Any) -> Any:
+    """An asset or archive as plain data: a marker with its size and digest for inline text, its
+    path or URI otherwise (what a reader of the graph can compare, never the content)."""
+    if isinstance(value, pulumi.AssetArchive):
+        return {"archive": {name: _asset(v) for name, v in sorted(value.assets.items())}}
+    if isinstance(value, pulumi.StringAsset):
+        data = value.text.encode()
+        return f"[text asset, {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}]"
+    for kind in ("path", "uri"):
+        if isinstance(getattr(value, kind, None), str):
+            return f"[{type(value).__name__} {getattr(value, kind)}]"
+    return f"[{type(value).__name__}]"
 
 
 def _has_secret(value: Any) -> bool:

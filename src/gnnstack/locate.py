@@ -49,7 +49,7 @@ RULE_CAUSES: dict[str, tuple[Cause, ...]] = {
         Cause(("{stack}-db-asg",), ("neo4j.max_servers",), ("neo4j-ec2",)),
         Cause(("{stack}-training-asg",), ("workload.training.max_instance_count",),
               default_from="workload.training.instance_count"),
-        Cause(("{stack}-db-replicas",), ("neptune.max_readers",), ("neptune-sagemaker",)),
+        Cause(("{stack}-db-replicas",), ("neptune.max_readers",), ("neptune-*",)),
         Cause(("{stack}-db-cluster", "{stack}-db-scaling"), ("emr.max_units",), ("emr-spark",)),
         Cause(("{stack}-training-pipeline",), ("workload.training.instance_count",)),
         Cause(("{stack}-tuning-pipeline",), ("workload.tuning.max_training_jobs",)),
@@ -61,7 +61,7 @@ RULE_CAUSES: dict[str, tuple[Cause, ...]] = {
         Cause(("{stack}-tuning-pipeline",), ("workload.tuning.spot",)),
     ),
     "allowed-instance-types": (
-        Cause(("{stack}-db-writer", "{stack}-db-reader-*"), ("neptune.instance_class",), ("neptune-sagemaker",)),
+        Cause(("{stack}-db-writer", "{stack}-db-reader-*"), ("neptune.instance_class",), ("neptune-*",)),
         Cause(("{stack}-db-server-lt", "{stack}-db-asg"), ("neo4j.instance_type",), ("neo4j-ec2",)),
         Cause(("{stack}-db-m*",), ("tigergraph.instance_type",), ("tigergraph-ec2",)),
         Cause(("{stack}-db-cluster",), ("emr.core_instance_type", "emr.primary_instance_type"), ("emr-spark",),
@@ -81,9 +81,13 @@ RULE_CAUSES: dict[str, tuple[Cause, ...]] = {
     "monthly-budget": (Cause(("*",), ("budget.monthly_usd",)),),
     "worst-case-ceiling": (
         Cause(("{stack}",), (SCENARIO,)),  # the total, every cap in the scenario at its maximum
-        Cause(("{stack}-db-cluster",), ("neptune.io_millions_per_month",), ("neptune-sagemaker",)),
+        Cause(("{stack}-db-cluster",), ("neptune.io_millions_per_month",), ("neptune-*",)),
         Cause(("{stack}-net-nat",), ("network.nat_gateway",)),
         Cause(("{stack}-db-asg",), ("neo4j.servers",), ("neo4j-ec2",)),
+        # Lambda bills every request: the request count has no cap, the duration is capped by
+        # reserved concurrency.
+        Cause(("{stack}-db-queries-function",), ("queries.requests_per_day", "queries.reserved_concurrency"),
+              ("neptune-analytics",)),
     ),
     "cost-to-expiry": (Cause(("*",), ("ttl.hours", "ttl.expires_at")),),
     "unpriced-resources": (

@@ -8,8 +8,9 @@ The scenario's validation, `compare`, the CLI's `--option` choices, the usage de
 the tests all read this registry. It imports neither pulumi nor the components: the component
 class is named by import path and loaded only by the program.
 
-Adding an option: one entry below, its component class (components/options.py), its database's
-usage declarations (components/usage.py, keyed by `database`) and, if new, a stack-file section.
+Adding an option: one entry below and its component class (components/options.py); a new kind
+of database also needs its stack-file section, its Args builder (components/args.py) and its
+usage declarations (components/usage.py), each keyed by `database`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class OptionSpec:
     """Whether private subnets get NAT egress unless the stack file says (`network.nat_gateway`)."""
     runs_etl: bool = False
     """Whether the option's database (a Spark cluster) runs the feature ETL instead of Glue."""
+    trains: bool = True
+    """Whether the option trains a GNN (daily training and tuning). An analytics-only option
+    builds neither, whatever `workload.training` and `workload.tuning` say."""
+    serves_queries: bool = False
+    """Whether graph queries are served by a Lambda function next to the database (`queries`)."""
 
     def load_stack_class(self) -> Any:
         module, _, name = self.stack_class.partition(":")
@@ -67,6 +73,11 @@ _SPECS = (
         "A Spark cluster on EMR for graph analytics and the ETL, SageMaker training jobs for the GNN",
         database="emr", stack_class="gnnstack.components.options:EmrSpark",
         training_platform="sagemaker", runs_etl=True),
+    OptionSpec(
+        "neptune-analytics", "Neptune analytics",
+        "Amazon Neptune for graph queries and rules, served by a Lambda function; no GNN training",
+        database="neptune", stack_class="gnnstack.components.options:NeptuneAnalytics",
+        nat_gateway=False, trains=False, serves_queries=True),
 )
 
 REGISTRY: dict[str, OptionSpec] = {s.name: s for s in _SPECS}

@@ -111,6 +111,28 @@ class Emr(Model):
         return self
 
 
+class GraphQueries(Model):
+    """Graph queries served by a Lambda function next to Neptune (the neptune-analytics option):
+    Gremlin over the cluster endpoint, for fraud rules and investigations rather than a GNN.
+    `requests_per_day` and `ms_per_request` are usage estimates; the rest sizes the function."""
+
+    memory_mb: Annotated[int, Field(ge=128, le=10240)] = 1024
+    timeout_seconds: Annotated[int, Field(ge=1, le=900)] = 30
+    reserved_concurrency: Annotated[int, Field(ge=1, le=1000)] = Field(
+        default=20, description="Concurrent queries at most: caps the function's worst case")
+    requests_per_day: Annotated[int, Field(ge=0, le=10 ** 9)] = Field(
+        default=200_000, description="Queries a day (usage estimate)")
+    ms_per_request: Annotated[Decimal, Field(gt=0, le=900_000)] = Field(
+        default=Decimal(300), description="Average duration of a query in milliseconds (usage estimate)")
+
+    @model_validator(mode="after")
+    def _fits(self) -> "GraphQueries":
+        if self.ms_per_request > self.timeout_seconds * 1000:
+            raise ValueError(f"ms_per_request ({self.ms_per_request}) is longer than timeout_seconds "
+                             f"({self.timeout_seconds}); raise the timeout or lower the duration")
+        return self
+
+
 class Network(Model):
     cidr: str = "10.42.0.0/16"
     nat_gateway: Optional[bool] = Field(

@@ -13,7 +13,7 @@ from .. import clock, instances, tags
 from ..regions import REGIONS
 from ..options import OPTIONS, OptionSpec, option as option_spec
 from .costing import Costing
-from .databases import Emr, Neo4j, Neptune, Network, TigerGraph
+from .databases import Emr, GraphQueries, Neo4j, Neptune, Network, TigerGraph
 from .lifecycle import Budget, Ttl
 from ._base import Model
 from .workload import GraphScale, Training, Workload
@@ -35,6 +35,7 @@ class Scenario(Model):
     workload: Workload = Workload()
     network: Network = Network()
     neptune: Neptune = Neptune()
+    queries: GraphQueries = GraphQueries()
     neo4j: Neo4j = Neo4j()
     tigergraph: TigerGraph = TigerGraph()
     emr: Emr = Emr()
