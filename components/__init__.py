@@ -1,4 +1,4 @@
-"""Pulumi component resources: the four stack options and their shared building blocks.
+"""Pulumi component resources: the stack options and their shared building blocks.
 
 The names below load on first use, so `gnnstack.components.usage` (what the components declare
 for pricing) can be imported without pulumi."""

@@ -1,5 +1,5 @@
 """Cost reports: a stack's estimate (with the estimate at catalog prices next to it when an
-override file is in use, and the cost until the stack expires), and the four options side by
+override file is in use, and the cost until the stack expires), and every option side by
 side. Data only: gnnstack.outputs renders them."""
 
 from __future__ import annotations

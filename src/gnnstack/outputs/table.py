@@ -375,7 +375,7 @@ def defaults_text(e: Any) -> str:
 def compare_table(c: Any) -> str:
     """A `Comparison`: each option's base, worst case, month 12, unpriced count and biggest lines."""
     page = _Page()
-    page.line(f"Stack {c.stack}: the four options on the same scenario (USD a month)", "bold")
+    page.line(f"Stack {c.stack}: the {len(c.reports)} options on the same scenario (USD a month)", "bold")
     grid = _Grid([("option", "word"), ("base", "figure"), ("worst case", "text"), ("month 12", "figure"),
                   ("unpriced", "figure"), ("biggest lines", "text")], wide=5, place="below")
     for r in c.reports:
