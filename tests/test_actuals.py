@@ -247,14 +247,22 @@ def test_the_command_end_to_end_with_the_real_estimate(cli_ce, project):
     estimate = assess(project, "experiment").costs.estimate
     per_day = estimate.base / (estimate.hours_per_month / 24)
     assert doc["estimate"]["per_day"] == str(per_day.quantize(Decimal("0.01")))
-    assert doc["estimate"]["month_basis"] in ("730 h a month / 24",) or doc["estimate"]["month_basis"].startswith(
-        "costing.month_days")
+    assert doc["estimate"]["month_basis"] == "730 h a month / 24"  # the experiment stack sets no month_days
     assert [d["actual"] for d in doc["days"]] == ["38.50", "30.00", None]
     assert doc["total"]["actual"] == "68.50"
-    assert [s["service"] for s in doc["services"]] == sorted(
-        (s["service"] for s in doc["services"]), key=lambda n: (-abs(Decimal(
-            next(x["difference"] for x in doc["services"] if x["service"] == n))), n))
+    order = [(-abs(Decimal(s["difference"])), s["service"]) for s in doc["services"]]
+    assert order == sorted(order)  # biggest difference first, then by name
     assert {NEPTUNE, EC2, EC2_OTHER, S3} <= {s["service"] for s in doc["services"]}
+
+
+def test_a_stack_that_sets_its_month_says_so(cli_ce):
+    one = {"ResultsByTime": [day("2026-11-01", "2026-11-02", [group(NEPTUNE, "1")])]}
+    client, _ = stubbed(("get_cost_and_usage", one, request("seed-analysis", end=date(2026, 11, 2))))
+    cli_ce(client)
+    result = run("seed-analysis", "--days", "1", "--end", "2026-11-02", "--format", "json")
+    assert result.exit_code == 0, result.output
+    estimate = json.loads(result.stdout)["estimate"]
+    assert (estimate["days_per_month"], estimate["month_basis"]) == ("30", "costing.month_days: 30 in the stack file")
 
 
 def test_the_command_table(cli_ce):
