@@ -329,6 +329,7 @@ EXPECTED_FORMATS = {
     ("prices", "audit"): ("table", "json"),
     ("guardrails", "list"): ("table", "json"),
     ("budgets",): ("table", "json"),
+    ("actuals",): ("table", "json"),
     ("reap",): ("table", "json"),
 }
 

@@ -43,7 +43,7 @@ def _stdout_closed() -> NoReturn:
 COMMANDS: dict[str, str] = {
     "preview": "preview:preview", "compare": "compare:compare", "prices": "prices:prices", "check": "check:check",
     "diff": "diff:diff", "guardrails": "guardrails:guardrails", "up": "deploy:up", "down": "deploy:down",
-    "budgets": "deploy:budgets", "reap": "reap:reap", "usage": "usage:usage",
+    "budgets": "deploy:budgets", "actuals": "actuals:actuals", "reap": "reap:reap", "usage": "usage:usage",
 }
 
 

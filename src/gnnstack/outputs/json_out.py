@@ -5,6 +5,7 @@ Named json_out, not json, so that it never stands in for the standard library's 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Optional
 
 from .. import __version__, clock
@@ -134,3 +135,40 @@ def rules_json(rules: list) -> list[dict[str, Any]]:
     """`guardrails list --format json`: each rule with its parameter schema (dump with default=str)."""
     return [{"name": r.name, "description": r.description, "levels": r.levels,
              "params": r.params.model_json_schema(), "example": r.example} for r in rules]
+
+
+# --------------------------------------------------------------------------- actuals
+
+
+# The `actuals --format json` document's version: raised when a field changes meaning.
+ACTUALS_SCHEMA = 1
+
+
+def _pct(p: Any) -> Optional[str]:
+    return None if p is None else str(p.quantize(Decimal("0.1")))
+
+
+def actuals_json(r: Any) -> dict[str, Any]:
+    """`actuals --format json`: an `ActualsReport`, days in order, services biggest difference
+    first (then by name); money to the cent, percentages to a tenth, as strings."""
+    return {
+        "schema": ACTUALS_SCHEMA,
+        "stack": r.stack,
+        "tag": {"key": r.tag[0], "value": r.tag[1]},
+        "currency": "USD",
+        "metric": "UnblendedCost",
+        "period": {"start": r.start.isoformat(), "end_exclusive": r.end.isoformat(), "days": len(r.days)},
+        "estimate": {"monthly_base": money(r.monthly_base), "days_per_month": str(r.days_per_month),
+                     "month_basis": r.month_basis, "per_day": money(r.per_day), "unpriced_resources": r.unpriced},
+        "days": [{"date": d.day.isoformat(), "actual": money(d.actual), "estimate": money(d.estimate),
+                  "difference": money(d.difference), "difference_pct": _pct(d.percent),
+                  "cost_explorer_estimated": d.estimated} for d in r.days],
+        "total": {"days_reported": len(r.reported), "days_without_data": len(r.days) - len(r.reported),
+                  "actual": money(r.actual), "estimate": money(r.estimate), "difference": money(r.difference),
+                  "difference_pct": _pct(r.percent)},
+        "services": [{"service": s.service, "actual": money(s.actual), "estimate": money(s.estimate),
+                      "difference": money(s.difference), "difference_pct": _pct(s.percent), "note": s.note or None}
+                     for s in r.services],
+        "explains_most": [s.service for s in r.explaining()],
+        "notes": list(r.notes),
+    }

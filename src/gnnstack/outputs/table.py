@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import textwrap
+from decimal import Decimal
 from typing import Any, Iterable, Optional
 
 from rich.console import Console
@@ -567,4 +568,52 @@ def budgets_text(rows: list[Any]) -> str:
     for r in rows:
         page.para(f"{r.stack}: budget {r.name} limit {m(r.limit)} USD, actual {m(r.actual)}, forecast "
                   f"{m(r.forecast)}, cost by tag {m(r.cost_by_tag)}" + (f" ({r.note})" if r.note else ""), indent="")
+    return page.text()
+
+
+# --------------------------------------------------------------------------- actuals
+
+
+def _pct(p: Optional[Decimal]) -> str:
+    if p is None:
+        return "n/a"
+    p = p.quantize(Decimal("0.1"))
+    return "±0.0%" if p == 0 else f"{p:+}%"
+
+
+def actuals_table(r: Any) -> str:
+    """`actuals`: each day's cost from Cost Explorer next to the estimate's share of a day, the
+    total, then by AWS service, biggest difference first, and the services behind most of the gap."""
+    page = _Page()
+    last = r.days[-1].day if r.days else r.start
+    page.para(f"Actual versus estimate, USD: {r.stack} (tag {r.tag[0]}={r.tag[1]}), {r.start} to {last} "
+              f"({len(r.days)} day(s), UnblendedCost from Cost Explorer)", indent="")
+    page.para(f"Estimate a day: monthly base {usd(r.monthly_base)} / {qty(r.days_per_month)} days "
+              f"({r.month_basis}) = {usd(r.per_day)}", indent="")
+    page.line()
+    table = _table(("day", "word"), ("actual", "figure"), ("estimate", "figure"), ("difference", "figure"),
+                   ("%", "figure"))
+    for d in r.days:
+        table.add_row(d.day.isoformat() + (" ~" if d.estimated else ""),
+                      "no data" if d.actual is None else usd(d.actual), usd(d.estimate),
+                      signed(d.difference), _pct(d.percent))
+    table.add_row(Text(f"total ({len(r.reported)} day(s))", style="bold"), usd(r.actual), usd(r.estimate),
+                  signed(r.difference), _pct(r.percent))
+    page.table(table)
+    page.line()
+    page.para(f"By AWS service, over the {len(r.reported)} day(s) with cost, biggest difference first", indent="")
+    services = _table(("service", "text"), ("actual", "figure"), ("estimate", "figure"), ("difference", "figure"),
+                      ("%", "figure"))
+    for s in r.services:
+        services.add_row(Text(s.service + (f" ({s.note})" if s.note else "")),
+                         "no data" if s.actual is None else usd(s.actual), usd(s.estimate), signed(s.difference),
+                         _pct(s.percent))
+    page.table(services)
+    explaining = r.explaining()
+    if explaining:
+        page.line()
+        page.para("Most of the gap: " + ", ".join(f"{s.service} ({signed(s.difference)})" for s in explaining),
+                  indent="")
+    for note in r.notes:
+        page.para(f"Note: {note}", indent="")
     return page.text()
