@@ -54,6 +54,18 @@ def sfn(name="train", spot=True, count=1, max_seconds=3600) -> Resource:
                                                                     "tags": TAGS})
 
 
+def spot_job(name="train", checkpoint="s3://b/checkpoints/", wait=7200, tuning=False) -> Resource:
+    """A state machine starting one managed spot training (or tuning) job, runtime 3,600 s."""
+    job = {"ResourceConfig": {"InstanceType": "ml.g4dn.xlarge", "InstanceCount": 1},
+           "StoppingCondition": {"MaxRuntimeInSeconds": 3600, **({"MaxWaitTimeInSeconds": wait} if wait else {})},
+           "EnableManagedSpotTraining": True, **({"CheckpointConfig": {"S3Uri": checkpoint}} if checkpoint else {})}
+    state = ({"Resource": "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync",
+              "Parameters": {"TrainingJobDefinition": job}} if tuning else
+             {"Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync", "Parameters": job})
+    return Resource("aws:sfn/stateMachine:StateMachine", name, "s",
+                    {"definition": json.dumps({"States": {"Run": {"Type": "Task", **state}}}), "tags": TAGS})
+
+
 def bucket(lifecycle=True, sse=True) -> list[Resource]:
     out = [Resource("aws:s3/bucket:Bucket", "b", "s", {"tags": TAGS})]
     if lifecycle:
@@ -98,7 +110,23 @@ CASES = {
         graph(Resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in", "s",
                        {"cidrIpv4": "0.0.0.0/0", "fromPort": 7687, "toPort": 7687, "ipProtocol": "tcp"})), {}),
     "encryption-at-rest": (graph(*bucket()), graph(*bucket(sse=False)), {}),
+    "spot-training-checkpoints": (graph(spot_job(), sfn(spot=False)), graph(spot_job(checkpoint=None)), {}),
 }
+
+
+def test_spot_training_checkpoints_each_finding():
+    rule = "spot-training-checkpoints"
+    assert findings(rule, graph(spot_job(wait=1800))) == [
+        ("train", "spot training job may wait 1800 s, less than its maximum runtime of 3600 s: "
+                  "set MaxWaitTimeInSeconds >= MaxRuntimeInSeconds")]
+    assert findings(rule, graph(spot_job(wait=None))) == [
+        ("train", "spot training job without StoppingCondition.MaxWaitTimeInSeconds")]
+    assert findings(rule, graph(spot_job(checkpoint="", wait=3600))) == [
+        ("train", "spot training job without CheckpointConfig.S3Uri: an interrupted run starts over")]
+    # A tuning job's trials are checked only when asked.
+    assert findings(rule, graph(spot_job(checkpoint=None, tuning=True))) == []
+    assert [m for _, m in findings(rule, graph(spot_job(checkpoint=None, tuning=True)), include_tuning=True)] == [
+        "spot tuning job without CheckpointConfig.S3Uri: an interrupted run starts over"]
 
 
 def test_every_rule_has_a_case():
@@ -373,3 +401,15 @@ def test_the_pack_and_evaluate_waive_the_same_findings():
     pack = {(name, message.split(": ", 1)[0]) for name in rules
             for _, message in adapter.check(name, list(engine.values()), pack_config[name])}
     assert pack == offline
+
+
+def test_shipped_stacks_resume_their_spot_training(captures):
+    rule = RULES["spot-training-checkpoints"]
+    spot_jobs = 0
+    for (env, option), (g, _) in captures.items():
+        ctx = RuleContext(g, estimate(g, PriceBook.load()), NOW)
+        assert list(rule.check(ctx, rule.params())) == [], (env, option)
+        spot_jobs += sum(1 for r in g.of_type("aws:sfn/stateMachine:StateMachine")
+                         if '"EnableManagedSpotTraining": true' in r.inputs.get("definition", "")
+                         and "createTrainingJob" in r.inputs.get("definition", ""))
+    assert spot_jobs > 0  # the rule had spot training jobs to look at

@@ -1,3 +1,3 @@
 """The guardrails, by area. Importing this package registers every rule."""
 
-from . import capacity, cost, hygiene, security  # noqa: F401
+from . import capacity, cost, hygiene, security, training  # noqa: F401

@@ -92,3 +92,26 @@ def compare(project: Project, stack: str, prices: Optional[str] = None, usage_fi
             reports.append(cost_report(graph, book, used,
                                        stack_usage(graph, scenario, usage_file, names, project.root)))
     return Comparison(stack, reports)
+
+
+def training_choices(project: Project, stack: str, prices: Optional[str] = None):
+    """`compare --training`: the stack's training job priced on each of its stack file's
+    `workload.training.candidates`, on demand and on managed spot (a `TrainingChoices`)."""
+    from gnnstack import instances
+    from gnnstack.errors import ConfigError
+
+    from .costing.training_choices import Candidate, training_choices as price
+    from .costing.usage import DEFAULT, STACK, Assumption, shown
+
+    graph, scenario = capture(project, stack)
+    t = scenario.workload.training
+    if not t.candidates:
+        raise ConfigError(f"{project.stack_file(stack)}: workload.training.candidates is empty; list the instance "
+                          "types to compare, e.g. - {instance_type: ml.g4dn.xlarge, hours_per_run: [2, 3]}")
+    candidates = [Candidate(c.instance_type, instances.lookup(c.instance_type, "sagemaker").gpus, *c.hours_per_run)
+                  for c in t.candidates]
+    source = STACK if "spot_interruption_overhead" in t.model_fields_set else DEFAULT
+    overhead = Assumption("spot interruption overhead", shown(t.spot_interruption_overhead),
+                          "fraction of a run's hours", source)
+    book, used = price_book(project.root, scenario.costing.price_overrides, prices)
+    return price(stack, graph, book, used, candidates, overhead, scenario.region, scenario.month_hours)

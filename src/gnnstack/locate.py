@@ -103,6 +103,8 @@ RULE_CAUSES: dict[str, tuple[Cause, ...]] = {
     # The one provider is pinned to the scenario's region; a zone or replica elsewhere is code.
     "single-region": (Cause(("aws-*",), ("region",)),),
     "s3-lifecycle": CODE,
+    # The training component sets the checkpoint location and a wait of twice the runtime.
+    "spot-training-checkpoints": CODE,
     "no-public-database-ports": CODE,
     "encryption-at-rest": CODE,
 }

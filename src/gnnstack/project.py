@@ -123,6 +123,8 @@ def load_stack(project: Project, stack: str, option: Optional[str] = None) -> tu
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
     """The field names allowed at `loc` (for "did you mean" on a typo)."""
     for part in loc:
+        if isinstance(part, int):  # an entry of a list: its model is the list's
+            continue
         field = model.model_fields.get(str(part))
         ann = getattr(field, "annotation", None) if field else None
         inner = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)]

@@ -113,3 +113,54 @@ def finding_text(f: Any) -> str:
     for w in f.expired:
         text += f"; the waiver for it expired on {w.expires} ({w.reason})"
     return text
+
+
+# --------------------------------------------------------------------------- training choices
+
+
+def span_text(low: Decimal, high: Decimal, money: bool = True) -> str:
+    """"1.47-2.21": a range of dollars (to the cent) or hours; one figure when both ends agree."""
+    show = usd if money else (lambda v: f"{v.normalize():f}")
+    a, b = show(low), show(high)
+    return a if a == b else f"{a}-{b}"
+
+
+TRAINING_HEAD = ("instance type", "kind", "hours/run", "on-demand $/run", "spot $/run", "on-demand $/month",
+                 "spot $/month")
+
+
+def training_cells(c: Any) -> tuple[str, ...]:
+    """One `Choice` as the cells of TRAINING_HEAD, in every format."""
+    hours = span_text(c.candidate.hours_low, c.candidate.hours_high, money=False)
+    if c.unpriced:
+        return (c.candidate.instance_type, c.kind, hours, "unpriced", "unpriced", "unpriced", "unpriced")
+    od, spot = c.on_demand, c.spot
+    return (c.candidate.instance_type, c.kind, hours, span_text(od.per_run.low, od.per_run.high),
+            span_text(spot.per_run.low, spot.per_run.high), span_text(od.per_month.low, od.per_month.high),
+            span_text(spot.per_month.low, spot.per_month.high))
+
+
+def training_facts(t: Any) -> list[str]:
+    """What every figure of a `TrainingChoices` rests on, as sentences."""
+    storage = f" + {t.volume_gb.normalize():f} GB ML storage while it runs" if t.volume_gb else ""
+    o = t.spot_overhead
+    rate = Decimal(o.value)
+    facts = [
+        f"Job {t.job} in {t.region}: {t.instance_count.normalize():f} instance(s); a run is instance hours"
+        f"{storage} (not S3, not the state machine's transitions).",
+        f"Runs a month: {qty(t.runs_per_month)} (schedule {t.schedule}).",
+        f"Spot runs take {(rate * 100).normalize():f}% more hours (spot interruption overhead = {o.value}, "
+        f"source: {o.source}; set workload.training.spot_interruption_overhead in the stack file).",
+    ]
+    priced = [c for c in t.choices if not c.unpriced]
+    if priced:
+        p = priced[0].spot.price
+        facts.append(f"Spot price: {p.source} ({p.confidence}, {p.origin}).")
+    if t.overrides:
+        facts.append(f"Prices: catalog with overrides from {t.overrides}.")
+    return facts
+
+
+def training_notes(choices: list) -> list[str]:
+    return [f"{c.candidate.instance_type}: {text}" for c in choices
+            for text in ((f"unpriced: {c.unpriced}",) if c.unpriced else ()) + c.notes]

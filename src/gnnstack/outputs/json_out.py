@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 from .. import __version__, clock
 from ..costing.estimate import money
+from ..costing.lines import quantity
 from .figures import TOP, moved_words
 
 # The `check --format json` shape `gnnstack diff` reads; raised when a field changes meaning.
@@ -64,6 +65,35 @@ def comparison_json(c: Any) -> dict[str, Any]:
          "biggest_lines": [_line_ref(x) for x in r.estimate.top(3)],
          "months": [money(m) for m in r.estimate.months()]}
         for r in c.reports]}
+
+
+def training_json(t: Any) -> dict[str, Any]:
+    """`compare --training --format json`: each candidate on demand and on managed spot, per run
+    and per month (low and high hours), with the prices and the assumptions they rest on."""
+    return {"stack": t.stack, "currency": "USD", "region": t.region, "job": t.job,
+            "instance_count": str(t.instance_count),
+            "ml_storage_gb": None if t.volume_gb is None else str(t.volume_gb),
+            "max_runtime_hours": str(t.max_runtime_hours.normalize()),
+            "runs_per_month": str(quantity(t.runs_per_month)), "schedule": t.schedule,
+            "assumptions": [t.spot_overhead.to_json()], "price_overrides": t.overrides,
+            "choices": [_choice(c) for c in t.choices],
+            "at_catalog_prices": None if t.at_catalog is None else [_choice(c) for c in t.at_catalog]}
+
+
+def _choice(c: Any) -> dict[str, Any]:
+    return {"instance_type": c.candidate.instance_type, "kind": c.kind,
+            "hours_per_run": {"low": str(c.candidate.hours_low), "high": str(c.candidate.hours_high)},
+            "on_demand": _purchase(c.on_demand), "spot": _purchase(c.spot),
+            "unpriced": c.unpriced or None, "notes": list(c.notes)}
+
+
+def _purchase(p: Any) -> Optional[dict[str, Any]]:
+    if p is None:
+        return None
+    return {"hours_per_run": {"low": str(quantity(p.hours.low)), "high": str(quantity(p.hours.high))},
+            "per_run": {"low": money(p.per_run.low), "high": money(p.per_run.high)},
+            "per_month": {"low": money(p.per_month.low), "high": money(p.per_month.high)},
+            "hourly_price": p.price.to_json()}
 
 
 # --------------------------------------------------------------------------- check

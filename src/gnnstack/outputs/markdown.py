@@ -11,8 +11,8 @@ from typing import Any, Iterable, Optional
 import yaml
 
 from ..templating import render
-from .figures import (TOP, assumption_text, footnotes, lifetime_text, moved_words, percent_text, qty,
-                      short_commit, signed, usd, worst_text)
+from .figures import (TOP, TRAINING_HEAD, assumption_text, footnotes, lifetime_text, moved_words, percent_text,
+                      qty, short_commit, signed, training_cells, training_facts, training_notes, usd, worst_text)
 
 
 def cost_markdown(report: Any, resources: int) -> str:
@@ -25,6 +25,12 @@ def cost_markdown(report: Any, resources: int) -> str:
 def compare_markdown(c: Any) -> str:
     """`compare --format markdown`: a `Comparison`."""
     return render("reports/compare.md.j2", c=c, usd=usd, worst_text=worst_text)
+
+
+def training_markdown(t: Any) -> str:
+    """`compare --training --format markdown`: a `TrainingChoices`."""
+    return render("reports/training.md.j2", t=t, head=TRAINING_HEAD, cells=training_cells, facts=training_facts(t),
+                  notes=training_notes(t.choices))
 
 
 def diff_markdown(d: Any, top: int = 10) -> str:

@@ -22,8 +22,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .figures import (assumption_text, footnotes, lifetime_text, moved_words, percent_text, qty, short_commit,
-                      signed, usd, worst_text)
+from .figures import (TRAINING_HEAD, assumption_text, footnotes, lifetime_text, moved_words, percent_text, qty,
+                      short_commit, signed, training_cells, training_facts, training_notes, usd, worst_text)
 
 # Inputs worth a glance: what sizes, caps or schedules a resource. Anything else is in --format json.
 SIZING_KEYS = (
@@ -395,6 +395,36 @@ def compare_table(c: Any) -> str:
         for opt, u in unpriced:
             page.para(f"{opt}: {u.resource}: {u.reason}", indent="    ")
     return page.text()
+
+
+def training_table(t: Any) -> str:
+    """A `TrainingChoices` (`compare --training`): each candidate on demand and on managed spot,
+    per run and per month, then what the figures rest on; with an override file, the same at
+    catalog prices."""
+    page = _Page()
+    page.line(f"Stack {t.stack}: training choices (USD; ranges are low-high hours a run)", "bold")
+    _training_grid(page, t.choices)
+    page.line()
+    for fact in training_facts(t):
+        page.para(fact)
+    for note in training_notes(t.choices):
+        page.para(note, style="yellow")
+    if t.at_catalog is not None:
+        page.line()
+        page.line("At catalog prices (without the overrides):", "bold")
+        _training_grid(page, t.at_catalog)
+        for note in training_notes(t.at_catalog):
+            if "unpriced" in note:
+                page.para(note, style="red")
+    return page.text()
+
+
+def _training_grid(page: "_Page", choices: list) -> None:
+    grid = _Grid([(name, "word" if i < 2 else "figure") for i, name in enumerate(TRAINING_HEAD)], wide=0,
+                 place="above")
+    for c in choices:
+        grid.add(*training_cells(c))
+    grid.draw(page)
 
 
 def up_summary(a: Any) -> str:

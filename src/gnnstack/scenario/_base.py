@@ -34,3 +34,4 @@ def _instance(service: str):
 Ec2Type = Annotated[str, AfterValidator(_instance("ec2"))]
 EmrType = Annotated[str, AfterValidator(_instance("emr"))]
 NeptuneClass = Annotated[str, AfterValidator(_instance("neptune"))]
+SageMakerType = Annotated[str, AfterValidator(_instance("sagemaker"))]

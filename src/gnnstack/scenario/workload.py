@@ -7,9 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from ._base import Hours, Model, NonNegativeInt, PositiveInt
+from ._base import Hours, Model, NonNegativeInt, PositiveInt, SageMakerType
 
 
 class GraphScale(Model):
@@ -22,6 +22,38 @@ class GraphScale(Model):
     bytes_per_feature: PositiveInt = 4
     daily_new_nodes: NonNegativeInt = 800_000
     daily_new_edges: NonNegativeInt = 2_000_000
+
+
+# One SageMaker job runs at most 28 days (its MaxRuntimeInSeconds limit).
+RunHours = Annotated[Decimal, Field(gt=0, le=28 * 24)]
+# The spot interruption overhead when the stack file sets none: a stated assumption, not a price.
+SPOT_INTERRUPTION_OVERHEAD = Decimal("0.10")
+
+
+def _hours_range(value: object) -> object:
+    """A number of hours is the range [n, n]; a list must be [low, high]."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError(f"hours_per_run is {list(value)!r}; write a number of hours (2.5) or a range "
+                             "[low, high] ([2, 3])")
+        return value
+    return (value, value)
+
+
+class TrainingCandidate(Model):
+    """An instance type the training job could run on, and how long one run takes on it:
+    `gnnstack compare STACK --training` prices each one, on demand and on managed spot."""
+
+    instance_type: SageMakerType
+    hours_per_run: Annotated[tuple[RunHours, RunHours], BeforeValidator(_hours_range)] = Field(
+        description="Hours one run takes: a number, or a range [low, high]")
+
+    @model_validator(mode="after")
+    def _range(self) -> "TrainingCandidate":
+        low, high = self.hours_per_run
+        if low > high:
+            raise ValueError(f"hours_per_run [{low}, {high}]: the low end is above the high end; write [low, high]")
+        return self
 
 
 class Training(Model):
@@ -47,6 +79,12 @@ class Training(Model):
     image_uri: Optional[str] = Field(
         default=None, description="Training container (SageMaker); default: the AWS PyTorch training image"
     )
+    candidates: tuple[TrainingCandidate, ...] = Field(
+        default=(), description="Instance types `gnnstack compare STACK --training` prices for this job")
+    spot_interruption_overhead: Annotated[Decimal, Field(ge=0, le=1)] = Field(
+        default=SPOT_INTERRUPTION_OVERHEAD,
+        description="Extra hours a managed spot run takes for interruptions and restarts from checkpoints, "
+                    "as a fraction of its hours (0.10: 10% more); used by `compare --training`")
 
     @model_validator(mode="after")
     def _caps(self) -> "Training":
@@ -57,6 +95,10 @@ class Training(Model):
             )
         if self.max_instance_count is not None and self.max_instance_count < self.instance_count:
             raise ValueError("max_instance_count must be >= instance_count")
+        types = [c.instance_type for c in self.candidates]
+        twice = sorted({t for t in types if types.count(t) > 1})
+        if twice:
+            raise ValueError(f"candidates: {', '.join(twice)} listed twice; give each instance type once")
         return self
 
 
