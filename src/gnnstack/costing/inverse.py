@@ -12,8 +12,9 @@ buys
 
 requests, rounded down to a whole request. The seed states its duration price as
 0.0000166667 per GB-second but its table was computed with the rounded 0.00001667 and
-0.0000002 per request (0.20 per million): with those two it comes out request for request
-(`SEED_GB_SECOND_USD`, tests/test_solve.py).
+0.0000002 per request (0.20 per million): with those two eight of its nine rows come out request
+for request (`SEED_GB_SECOND_USD`, tests/test_solve.py). Its 64 GB-s row, 6,558, is its 32 GB-s
+row halved: the formula gives 6,559, and no pair of prices gives all nine.
 
 The monthly free tier (400,000 GB-seconds and 1M requests, both architectures together) is an
 assumption, taken only when asked: spread evenly over the days of a 730-hour month, the first
