@@ -323,6 +323,7 @@ def test_reap_refuses_json_without_a_dry_run():
 EXPECTED_FORMATS = {
     ("preview",): ("table", "json", "markdown"),
     ("compare",): ("table", "json", "markdown"),
+    ("solve",): ("table", "json"),
     ("check",): ("text", "json", "sarif", "junit", "github"),
     ("diff",): ("table", "json", "markdown", "github"),
     ("prices", "list"): ("table", "json"),

@@ -202,3 +202,52 @@ def actuals_json(r: Any) -> dict[str, Any]:
         "explains_most": [s.service for s in r.explaining()],
         "notes": list(r.notes),
     }
+
+
+# --------------------------------------------------------------------------- solve
+
+
+def solve_lambda_json(r: Any) -> dict[str, Any]:
+    """`solve lambda --format json`: the budget, the prices used and requests a day per row."""
+    free = None if r.free_tier is None else {
+        "gb_seconds_per_month": "400000", "requests_per_month": "1000000", "hours_per_month": "730",
+        "gb_seconds_per_day": str(r.free_tier.gb_seconds_per_day),
+        "requests_per_day": str(r.free_tier.requests_per_day)}
+    return {
+        "budget": r.budget.to_json(),
+        "region": r.region,
+        "currency": "USD",
+        "formula": "requests = floor(budget_per_day / (usd_per_gb_second * gb_seconds + usd_per_request))",
+        "architectures": r.architectures,
+        "prices": {
+            "usd_per_gb_second": {a: str(r.duration_usd[a]) for a in r.architectures},
+            "duration": {a: (p.to_json() if p is not None else "--price-per-gb-second")
+                         for a, p in r.duration_prices.items()},
+            "usd_per_request": f"{r.request_usd:f}",
+            "requests": r.request_price.to_json(),
+            "seed_usd_per_gb_second": "0.00001667",
+        },
+        "free_tier": free,
+        "rows": [{"gb_seconds": str(row.gb_seconds), "requests_per_day": dict(row.requests),
+                  "at_seed_price": row.at_seed_price} for row in r.rows],
+    }
+
+
+def _priced_json(p: Any) -> dict[str, Any]:
+    return {"base": money(p.base), "worst_case": money(p.worst), "worst_case_bounded": money(p.worst_bounded),
+            "unbounded": list(p.unbounded)}
+
+
+def solution_json(s: Any) -> dict[str, Any]:
+    """`solve STACK --format json`: the budget, the changes (dotted stack-file paths), the cost
+    before and after, and whether it fits."""
+    return {
+        "stack": s.stack, "option": s.option, "currency": "USD", "budget": s.budget.to_json(),
+        "bounds": "worst_case" if s.worst_case else "base", "fits": s.fits, "direction": s.direction,
+        "knobs": s.knobs,
+        "changes": [{"path": c.path, "old": c.old, "new": c.new, "old_set_in_file": c.set_in_file,
+                     "stopped_by": c.why_stopped} for c in s.changes],
+        "kept": [{"path": c.path, "value": c.old, "set_in_file": c.set_in_file, "why": c.why_stopped}
+                 for c in s.kept],
+        "stack_file": _priced_json(s.start), "result": _priced_json(s.result), "settings_priced": s.evaluations,
+    }

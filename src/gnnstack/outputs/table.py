@@ -647,3 +647,102 @@ def actuals_table(r: Any) -> str:
     for note in r.notes:
         page.para(f"Note: {note}", indent="")
     return page.text()
+# --------------------------------------------------------------------------- solve
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def solve_lambda_table(r: Any) -> str:
+    """`solve lambda`: requests a day per GB-seconds a request, one column per architecture
+    (and the seed's rounded x86_64 price beside them), then the prices and assumptions used."""
+    page = _Page()
+    page.line(f"Lambda requests a day for {r.budget.daily.quantize(Decimal('0.01'))} USD a day "
+              f"({r.budget}), {r.region}", "bold")
+    columns = [("GB-s/request", "figure")] + [(f"{a} req/day", "figure") for a in r.architectures]
+    seed = any(row.at_seed_price is not None for row in r.rows)
+    if seed:
+        columns.append(("at seed price", "figure"))
+    table = _table(*columns)
+    for row in r.rows:
+        cells = [qty(row.gb_seconds)] + [_count(row.requests[a]) for a in r.architectures]
+        if seed:
+            cells.append(_count(row.at_seed_price) if row.at_seed_price is not None else "")
+        table.add_row(*cells)
+    page.table(table)
+    page.line()
+    page.para("requests = budget a day / (USD per GB-second x GB-seconds a request + USD per request), "
+              "rounded down.")
+    for arch in r.architectures:
+        price = r.duration_prices[arch]
+        where = "given with --price-per-gb-second" if price is None else \
+            f"catalog, {price.confidence}, {price.as_of.isoformat()}, {price.source}"
+        page.para(f"{arch}: {r.duration_usd[arch]} USD per GB-second ({where}).")
+    rp = r.request_price
+    page.para(f"Requests: {rp.usd} USD per 1M requests (catalog, {rp.confidence}, {rp.as_of.isoformat()}, "
+              f"{rp.source}).")
+    if seed:
+        diff = r.seed_difference()
+        more = "" if diff is None else f"; the catalog's {r.duration_usd['x86_64']} buys up to " \
+            f"{diff.quantize(Decimal('0.001'))}% more"
+        page.para(f"At seed price: x86_64 at the seed's rounded 0.00001667 USD per GB-second "
+                  f"(seed 002's table){more}.")
+    if r.budget.per == "month":
+        page.para("A monthly budget is spread over the days of a 730-hour month (30.42 days).")
+    if r.free_tier is not None:
+        page.para(f"Free tier subtracted (an assumption): 400,000 GB-seconds and 1M requests a month, spread over "
+                  f"a 730-hour month: the first {r.free_tier.gb_seconds_per_day.quantize(Decimal('0.01'))} "
+                  f"GB-seconds and {r.free_tier.requests_per_day.quantize(Decimal('0.01'))} requests of each day "
+                  "are free, shared by both architectures (each column assumes it has the whole free tier).")
+    else:
+        page.para("No free tier: add --free-tier to subtract it.")
+    return page.text()
+
+
+def solution_text(s: Any) -> str:
+    """`solve STACK`: the stack-file changes to make, then the cost before and after."""
+    page = _Page()
+    which = "worst case" if s.worst_case else "base"
+    page.line(f"Stack {s.stack} ({s.option}): {which} within {usd(s.budget.monthly)} USD a month "
+              f"({s.budget})", "bold")
+    page.line()
+    if s.changes:
+        page.line(f"  Change in stacks/Pulumi.{s.stack}.yaml, under gnnstack:scenario:" if s.fits else
+                  "  Nothing fits. The floor, every knob as low as it goes:")
+        grid = _Grid([("setting", "word"), ("now", "figure"), ("", "word"), ("new", "figure"),
+                      ("stopped by", "text")], wide=4, place="below")
+        for c in s.changes:
+            grid.add(c.path, f"{c.old}" + ("" if c.set_in_file else " (default)"), "->", str(c.new), c.why_stopped)
+        grid.draw(page, indent=3)
+    elif s.fits:
+        page.line("  No change: no knob can be raised by a step and stay within the budget.")
+    else:
+        page.line("  Nothing fits, and no knob can be lowered.")
+    if s.kept:
+        page.line()
+        page.line("  Left as they are:")
+        kept = _Grid([("setting", "word"), ("value", "figure"), ("why", "text")], wide=2, place="below",
+                     header=False)
+        for c in s.kept:
+            kept.add(c.path, f"{c.old}" + ("" if c.set_in_file else " (default)"), c.why_stopped)
+        kept.draw(page, indent=3)
+    page.line()
+    table = _table(("", "word"), ("base", "figure"), ("worst case", "text"))
+    table.add_row("stack file now", usd(s.start.base), _solved_worst(s.start))
+    table.add_row("with the changes" if s.fits else "floor", usd(s.result.base), _solved_worst(s.result))
+    page.table(table, indent=2)
+    page.line()
+    if s.result.unbounded:
+        page.para(f"Worst case: {len(s.result.unbounded)} line(s) have no cap and are left out of the worst-case "
+                  f"figure: {'; '.join(s.result.unbounded)}.")
+    page.para(f"Knobs searched, in order: {', '.join(s.knobs)}. {s.evaluations} setting(s) priced, each as "
+              f"`gnnstack preview {s.stack}` would price the stack file with those values.")
+    if not s.fits:
+        page.para(f"Nothing fits: even the floor's {which} is {usd(s.measure(s.result))} USD a month, over "
+                  f"{usd(s.budget.monthly)}. Exit status 1.", style="red")
+    return page.text()
+
+
+def _solved_worst(p: Any) -> str:
+    return usd(p.worst_bounded) + (f" + {len(p.unbounded)} uncapped line(s)" if p.unbounded else "")
