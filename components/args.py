@@ -185,6 +185,20 @@ class EmrArgs:
     core_volume_gb: int
 
 
+@dataclass(frozen=True)
+class InferenceArgs:
+    """Serverless data-parallel inference: one Lambda function, `world_size` Map workers."""
+
+    world_size: int
+    max_concurrency: int
+    reserved_concurrency: int
+    memory_mb: int
+    timeout_seconds: int
+    architecture: str
+    retries: int
+    start_hour_utc: int
+
+
 DatabaseArgs = Union[NeptuneArgs, Neo4jArgs, TigerGraphArgs, EmrArgs]
 
 
@@ -206,6 +220,8 @@ class OptionArgs:
     ingestion: Optional[IngestionArgs]
     database: Optional[DatabaseArgs]
     """None when the stack file turns the database off."""
+    inference: Optional[InferenceArgs] = None
+    """None unless the stack file sets `workload.inference.kind`."""
 
 
 def budget_args(b: Budget) -> BudgetArgs:
@@ -241,6 +257,14 @@ def etl_args(s: Scenario) -> Optional[GlueEtlArgs]:
 def ingestion_args(s: Scenario) -> Optional[IngestionArgs]:
     i = s.workload.ingestion
     return IngestionArgs(i.shards, i.retention_hours) if i.mode == "kinesis" else None
+
+
+def inference_args(s: Scenario) -> Optional[InferenceArgs]:
+    i = s.workload.inference
+    if not i.enabled:
+        return None
+    return InferenceArgs(i.world_size, i.concurrency, i.reserved, i.memory_mb, i.timeout_seconds, i.architecture,
+                         i.retries, i.start_hour_utc)
 
 
 def neptune_args(s: Scenario) -> NeptuneArgs:
@@ -290,4 +314,5 @@ def option_args(s: Scenario) -> OptionArgs:
         etl=etl_args(s),
         ingestion=ingestion_args(s),
         database=DATABASE_ARGS[s.spec.database](s) if s.database_enabled else None,
+        inference=inference_args(s),
     )

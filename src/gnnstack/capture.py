@@ -41,7 +41,20 @@ def _scrub(value: Any) -> Any:
         return [_scrub(v) for v in value]
     if value == _UNKNOWN:
         return UNKNOWN
+    if isinstance(value, (pulumi.Asset, pulumi.Archive)):
+        return _asset(value)
     return value
+
+
+def _asset(value: Any) -> Any:
+    """An asset or archive (Lambda code) as plain data, the shape Pulumi's state gives them."""
+    if isinstance(value, pulumi.AssetArchive):
+        return {"assets": {k: _asset(v) for k, v in sorted(value.assets.items())}}
+    if isinstance(value, pulumi.StringAsset):
+        return {"text": value.text}
+    if isinstance(value, (pulumi.FileAsset, pulumi.RemoteAsset, pulumi.FileArchive, pulumi.RemoteArchive)):
+        return {"path": value.path} if hasattr(value, "path") else {"uri": value.uri}
+    raise TypeError(f"cannot record an asset of type {type(value).__name__}")
 
 
 def _has_secret(value: Any) -> bool:
