@@ -99,6 +99,7 @@ RULE_CAUSES: dict[str, tuple[Cause, ...]] = {
     # The one provider is pinned to the scenario's region; a zone or replica elsewhere is code.
     "single-region": (Cause(("aws-*",), ("region",)),),
     "s3-lifecycle": CODE,
+    "bounded-fan-out": CODE,  # the inference component sets MaxConcurrency and reserved concurrency
     "no-public-database-ports": CODE,
     "encryption-at-rest": CODE,
 }
