@@ -142,26 +142,21 @@ def test_lambda_is_priced_at_the_arm64_rate_and_its_worst_case_is_bounded(infere
 
 
 def test_without_reserved_concurrency_or_an_invocation_bound_the_duration_is_unbounded(inference):
+    from gnnstack.assess import stack_usage
     from gnnstack.costing import PriceBook, estimate
+    from gnnstack.costing.pricers.lambda_function import FunctionUsage
+    from gnnstack.costing.usage import Declared
     from gnnstack.graph import ResourceGraph
 
     graph, s = inference
     fn = next(r for r in graph.resources if r.type == "aws:lambda/function:Function")
     bare = replace(fn, inputs={k: v for k, v in fn.inputs.items() if k != "reservedConcurrentExecutions"})
     g = ResourceGraph(graph.stack, graph.option, [bare if r is fn else r for r in graph.resources])
-    from gnnstack.assess import stack_usage
-
     usage = stack_usage(g, s, None)
-    declared = usage.declared["inference-inference-worker"]
-    unbounded = replace(declared, usage=declared.usage.model_copy(update={"max_invocations_per_month": None}))
-    usage.declared["inference-inference-worker"] = replace(
-        unbounded, usage=type(declared.usage).model_construct(
-            _fields_set=declared.usage.model_fields_set - {"max_invocations_per_month"},
-            **{k: getattr(declared.usage, k) for k in declared.usage.model_fields_set
-               if k != "max_invocations_per_month"}))
-    e = estimate(g, PriceBook.load(), usage=usage)
-    assert lines(e, "inference-inference-worker")["Duration (arm64)"].worst_quantity is None
-    assert lines(e, "inference-inference-worker")["Requests"].worst_quantity is None
+    usage.declared[fn.name] = Declared(fn.name, FunctionUsage.model_construct(
+        _fields_set={"invocations_per_month"}, invocations_per_month=Decimal(1000)))
+    worker = lines(estimate(g, PriceBook.load(), usage=usage), fn.name)
+    assert worker["Duration (arm64)"].worst_quantity is None and worker["Requests"].worst_quantity is None
 
 
 def test_a_map_without_its_items_needs_usage(inference):
