@@ -192,6 +192,20 @@ class GraphQueriesArgs:
     reserved_concurrency: int
 
 
+@dataclass(frozen=True)
+class InferenceArgs:
+    """Serverless data-parallel inference: one Lambda function, `world_size` Map workers."""
+
+    world_size: int
+    max_concurrency: int
+    reserved_concurrency: int
+    memory_mb: int
+    timeout_seconds: int
+    architecture: str
+    retries: int
+    start_hour_utc: int
+
+
 DatabaseArgs = Union[NeptuneArgs, Neo4jArgs, TigerGraphArgs, EmrArgs]
 
 
@@ -216,6 +230,8 @@ class OptionArgs:
     """None when the stack file turns the database off."""
     queries: Optional[GraphQueriesArgs] = None
     """The Lambda function serving graph queries, for options that serve them (with a database)."""
+    inference: Optional[InferenceArgs] = None
+    """None unless the stack file sets `workload.inference.kind`."""
 
 
 def budget_args(b: Budget) -> BudgetArgs:
@@ -251,6 +267,14 @@ def etl_args(s: Scenario) -> Optional[GlueEtlArgs]:
 def ingestion_args(s: Scenario) -> Optional[IngestionArgs]:
     i = s.workload.ingestion
     return IngestionArgs(i.shards, i.retention_hours) if i.mode == "kinesis" else None
+
+
+def inference_args(s: Scenario) -> Optional[InferenceArgs]:
+    i = s.workload.inference
+    if not i.enabled:
+        return None
+    return InferenceArgs(i.world_size, i.concurrency, i.reserved, i.memory_mb, i.timeout_seconds, i.architecture,
+                         i.retries, i.start_hour_utc)
 
 
 def neptune_args(s: Scenario) -> NeptuneArgs:
@@ -302,4 +326,5 @@ def option_args(s: Scenario) -> OptionArgs:
         database=DATABASE_ARGS[s.spec.database](s) if s.database_enabled else None,
         queries=GraphQueriesArgs(s.queries.memory_mb, s.queries.timeout_seconds, s.queries.reserved_concurrency)
         if s.spec.serves_queries and s.database_enabled else None,
+        inference=inference_args(s),
     )

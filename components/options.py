@@ -15,6 +15,7 @@ from .args import EmrArgs, Neo4jArgs, NeptuneArgs, OptionArgs, TigerGraphArgs
 from .budget import StackBudget
 from .emr import EmrCluster
 from .etl import GlueEtl, IngestionStream
+from .inference import ServerlessInference
 from .neo4j import Neo4jServers
 from .neptune import NeptuneCluster
 from .queries import GraphQueries
@@ -70,6 +71,8 @@ class OptionStack(pulumi.ComponentResource):
             GlueEtl(f"{name}-etl", args.etl, ctx, bucket, child(self))
         if args.ingestion is not None:
             IngestionStream(f"{name}-ingest", args.ingestion, ctx, child(self))
+        if args.inference is not None:
+            ServerlessInference(f"{name}-inference", args.inference, ctx, bucket, child(self))
 
     def _secret(self, key: str) -> pulumi.Output:
         try:

@@ -133,11 +133,12 @@ def _priced_day(s: Scenario) -> Optional[Decimal]:
 
 
 def _shared(d: Declarations, s: Scenario, stack: str) -> None:
+    puts, gets = _inference_requests(s)
     d.usage(f"{stack}-data-bucket", BucketUsage,
             datasets=Derived(tuple(Dataset(prefix=ds["prefix"], initial_gb=Decimal(ds["initialGb"]),
                                            growth_gb_per_day=Decimal(ds["growthGbPerDay"]))
                                    for ds in sizing.bucket_datasets(s)), *GRAPH),
-            priced_at_day=_priced_day(s),
+            priced_at_day=_priced_day(s), put_requests_per_month=puts, get_requests_per_month=gets,
             config=_config(s, "graph.nodes", "graph.edges", "costing.storage_basis"))
     if s.nat_gateway:
         d.usage(f"{stack}-net-nat", NatGatewayUsage, gb_per_month=From("costing.nat_gb_per_month"))
@@ -154,6 +155,8 @@ def _shared(d: Declarations, s: Scenario, stack: str) -> None:
         d.usage(f"{stack}-ingest-stream", StreamUsage,
                 records_per_day=From("workload.ingestion.records_per_day"),
                 config=_config(s, "workload.ingestion.shards"))
+    if s.workload.inference.enabled:
+        _inference(d, s, f"{stack}-inference")
 
 
 def _training(d: Declarations, s: Scenario, stack: str) -> None:
@@ -173,6 +176,36 @@ def _training(d: Declarations, s: Scenario, stack: str) -> None:
         d.usage(f"{stack}-tuning-pipeline", StateMachineUsage, hours_per_job=From("workload.tuning.hours_per_job"),
                 config=_config(s, "workload.tuning.max_training_jobs", "workload.tuning.instance_type",
                                resolved={"workload.tuning.instance_type": s.tuning_instance_type}))
+INFERENCE = "workload.inference"
+
+
+def _inference_requests(s: Scenario) -> tuple[Optional[Derived], Optional[Derived]]:
+    """S3 requests a month of daily inference: a GET of each item's input and a PUT of its
+    intermediate result; per worker a LIST of the inputs and a PUT of its output."""
+    i = s.workload.inference
+    if not i.enabled:
+        return None, None
+    paths = (f"{INFERENCE}.items_per_day", f"{INFERENCE}.world_size", "costing.month_days")
+    return (Derived((i.items_per_day + 2 * i.world_size) * s.month_days, *paths),
+            Derived(i.items_per_day * s.month_days, *paths))
+
+
+def _inference(d: Declarations, s: Scenario, name: str) -> None:
+    """One daily run: `world_size` invocations, each scoring its shard; at most every worker
+    retried `retries` times."""
+    i, p = s.workload.inference, INFERENCE
+    runs = s.month_days  # a run a day
+    d.usage(f"{name}-worker", FunctionUsage,
+            invocations_per_month=Derived(i.world_size * runs, f"{p}.world_size", "costing.month_days"),
+            duration_ms=Derived(i.seconds_per_item * i.items_per_worker * 1000, f"{p}.seconds_per_item",
+                                f"{p}.items_per_day", f"{p}.world_size"),
+            max_invocations_per_month=Derived(i.world_size * runs * (1 + i.retries), f"{p}.world_size",
+                                              f"{p}.retries", "costing.month_days"),
+            config=_config(s, f"{p}.memory_mb", f"{p}.architecture", f"{p}.max_concurrency",
+                           f"{p}.reserved_concurrency",
+                           resolved={f"{p}.max_concurrency": i.concurrency, f"{p}.reserved_concurrency": i.reserved}))
+    d.usage(f"{name}-pipeline", StateMachineUsage, map_items_per_run=From(f"{p}.world_size"),
+            config=_config(s, f"{p}.max_concurrency", resolved={f"{p}.max_concurrency": i.concurrency}))
 
 
 def _neptune(d: Declarations, s: Scenario, name: str) -> None:

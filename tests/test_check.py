@@ -43,7 +43,7 @@ def test_check_passes_on_the_shipped_stacks():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["passed"] and {s["stack"] for s in data["stacks"]} == {
-        "experiment", "production", "seed-analysis", "seed-analysis-high"}
+        "experiment", "production", "seed-analysis", "seed-analysis-high", "inference"}
     seed = next(s for s in data["stacks"] if s["stack"] == "seed-analysis")
     assert seed["monthly"]["base"] == "813.22" and seed["file"] == "stacks/Pulumi.seed-analysis.yaml"
 

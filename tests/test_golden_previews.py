@@ -15,7 +15,7 @@ from gnnstack.costing import cents
 from .conftest import CASES, ROOT, priced
 
 GOLDEN = ROOT / "tests" / "golden" / "previews"
-SEEDS = [("seed-analysis", None), ("seed-analysis-high", None)]
+SEEDS = [("seed-analysis", None), ("seed-analysis-high", None), ("inference", None)]
 
 
 def summary(e) -> dict:

@@ -77,6 +77,21 @@ def bucket(lifecycle=True, sse=True) -> list[Resource]:
     return out
 
 
+def fan_out(max_concurrency=16, reserved=16) -> tuple[Resource, ...]:
+    """A Map state fanning out to a Lambda function in its component (bounded-fan-out)."""
+    definition = {"StartAt": "Infer", "States": {"Infer": {
+        "Type": "Map", **({} if max_concurrency is None else {"MaxConcurrency": max_concurrency}),
+        "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Task", "Resource":
+                                                           "arn:aws:states:::lambda:invoke", "End": True}}},
+        "End": True}}}
+    component = Resource("gnnstack:inference:ServerlessInference", "s-inf", "s", {}, custom=False)
+    machine = Resource("aws:sfn/stateMachine:StateMachine", "s-inf-pipeline", "s-inf",
+                       {"definition": json.dumps(definition)})
+    fn = Resource("aws:lambda/function:Function", "s-inf-worker", "s-inf",
+                  {} if reserved is None else {"reservedConcurrentExecutions": reserved})
+    return component, machine, fn
+
+
 CASES = {
     "monthly-budget": (graph(instance()), graph(instance(itype="p3.8xlarge")), {"budget_usd": 1000}),
     "worst-case-ceiling": (graph(instance()), graph(asg(max_size=2), Resource(
@@ -111,6 +126,7 @@ CASES = {
                        {"cidrIpv4": "0.0.0.0/0", "fromPort": 7687, "toPort": 7687, "ipProtocol": "tcp"})), {}),
     "encryption-at-rest": (graph(*bucket()), graph(*bucket(sse=False)), {}),
     "spot-training-checkpoints": (graph(spot_job(), sfn(spot=False)), graph(spot_job(checkpoint=None)), {}),
+    "bounded-fan-out": (graph(*fan_out()), graph(*fan_out(max_concurrency=None)), {}),
 }
 
 

@@ -42,7 +42,7 @@ LAYERS = {
                     "gnnstack.components.emr", "gnnstack.components.etl", "gnnstack.components.neo4j",
                     "gnnstack.components.neptune", "gnnstack.components.network", "gnnstack.components.options",
                     "gnnstack.components.queries", "gnnstack.components.storage", "gnnstack.components.tigergraph",
-                    "gnnstack.components.training"],
+                    "gnnstack.components.training", "gnnstack.components.inference"],
                    [*BASE, "gnnstack.components", "gnnstack.components.*", "gnnstack.templating",
                     "pulumi", "pulumi_aws"]),
     "reap": (["gnnstack.reap", "gnnstack.reap.*"],

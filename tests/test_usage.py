@@ -69,8 +69,22 @@ def test_a_required_field_nobody_sets_is_needs_usage_and_a_default_is_shown_as_o
         assert f"needs usage: {model.required()[0]}" in str(e.value)
     else:
         _, assumptions = empty.resolve("r", rtype, model)
-        assert {a.name for a in assumptions} == set(model.model_fields)
+        # Quiet fields (used by some resources of the type only) are listed only where set.
+        assert {a.name for a in assumptions} == {k for k in model.model_fields if not model.quiet(k)}
         assert {a.source for a in assumptions} == {DEFAULT}
+
+
+def test_a_quiet_field_is_listed_where_it_is_set_and_only_there():
+    from gnnstack.costing.pricers.step_functions import StateMachineUsage
+
+    rtype = "aws:sfn/stateMachine:StateMachine"
+    usage = UsageSet()
+    usage.declare(Declared("set", StateMachineUsage.model_construct(_fields_set={"map_items_per_run"},
+                                                                    map_items_per_run=Decimal(16))))
+    _, shown = usage.resolve("set", rtype, StateMachineUsage)
+    _, hidden = usage.resolve("unset", rtype, StateMachineUsage)
+    assert [a.text() for a in shown if a.name == "map_items_per_run"] == ["map_items_per_run = 16 items/run (stack)"]
+    assert [a.name for a in hidden] == ["hours_per_job"]
 
 
 # --------------------------------------------------------------------------- the contract, walked

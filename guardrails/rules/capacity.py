@@ -4,6 +4,7 @@ allowed instance types, bounded training runs, EMR auto-termination."""
 from __future__ import annotations
 
 import fnmatch
+import json
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -167,3 +168,46 @@ def emr_auto_termination(ctx: RuleContext, p: IdleParams) -> Iterator[Finding]:
             yield Finding(r.name, "EMR cluster without idle auto-termination")
         elif idle / 60 > p.max_idle_minutes:
             yield Finding(r.name, f"idle timeout {idle / 60} min is over the {p.max_idle_minutes} min limit")
+
+
+SFN = "aws:sfn/stateMachine:StateMachine"
+LAMBDA = "aws:lambda/function:Function"
+
+
+def _map_states(states: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(name, state) of every Map state, nested ones too."""
+    for name, state in states.items():
+        if not isinstance(state, dict) or state.get("Type") != "Map":
+            continue
+        yield name, state
+        inner = (state.get("ItemProcessor") or state.get("Iterator") or {}).get("States") or {}
+        yield from _map_states(inner)
+
+
+def _invokes_lambda(state: dict[str, Any]) -> bool:
+    inner = (state.get("ItemProcessor") or state.get("Iterator") or {}).get("States") or {}
+    return any(":lambda:" in str(s.get("Resource", "")) for s in inner.values() if isinstance(s, dict))
+
+
+@rule("bounded-fan-out", description="Every Step Functions Map state has a MaxConcurrency, and every Lambda "
+      "function a Map fans out to (one in the state machine's component) has reserved concurrency: a fan-out "
+      "can neither start unbounded workers nor take the account's whole Lambda concurrency.",
+      params=NoParams, example={})
+def bounded_fan_out(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
+    for r in ctx.of_type(SFN):
+        try:
+            definition = json.loads(r.inputs.get("definition") or "{}")
+        except (TypeError, ValueError):
+            continue  # an unknown definition (a preview before its ARNs exist) says nothing yet
+        fans_to_lambda = False
+        for name, state in _map_states(definition.get("States") or {}):
+            top = _num(state.get("MaxConcurrency"))
+            if top is None or top == 0:  # 0 is Step Functions' "no limit"
+                yield Finding(r.name, f"Map state {name} without MaxConcurrency: its fan-out has no cap")
+            fans_to_lambda = fans_to_lambda or _invokes_lambda(state)
+        if not fans_to_lambda:
+            continue
+        for f in ctx.graph.children.get(r.parent, ()):
+            reserved = _num(f.inputs.get("reservedConcurrentExecutions"))
+            if f.type == LAMBDA and (reserved is None or reserved < 0):  # -1: unreserved
+                yield Finding(f.name, f"Lambda function fanned out to by {r.name} without reserved concurrency")

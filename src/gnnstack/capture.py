@@ -8,7 +8,6 @@ resource, availability zones for the region. Secrets are recorded as "[secret]",
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import runpy
 import threading
@@ -42,23 +41,20 @@ def _scrub(value: Any) -> Any:
         return [_scrub(v) for v in value]
     if isinstance(value, pulumi.output.Unknown) or value == _UNKNOWN:
         return UNKNOWN
-    if isinstance(value, (pulumi.asset.Asset, pulumi.asset.Archive)):
+    if isinstance(value, (pulumi.Asset, pulumi.Archive)):
         return _asset(value)
     return value
 
 
 def _asset(value: Any) -> Any:
-    """An asset or archive as plain data: a marker with its size and digest for inline text, its
-    path or URI otherwise (what a reader of the graph can compare, never the content)."""
+    """An asset or archive (Lambda code) as plain data, the shape Pulumi's state gives them."""
     if isinstance(value, pulumi.AssetArchive):
-        return {"archive": {name: _asset(v) for name, v in sorted(value.assets.items())}}
+        return {"assets": {k: _asset(v) for k, v in sorted(value.assets.items())}}
     if isinstance(value, pulumi.StringAsset):
-        data = value.text.encode()
-        return f"[text asset, {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}]"
-    for kind in ("path", "uri"):
-        if isinstance(getattr(value, kind, None), str):
-            return f"[{type(value).__name__} {getattr(value, kind)}]"
-    return f"[{type(value).__name__}]"
+        return {"text": value.text}
+    if isinstance(value, (pulumi.FileAsset, pulumi.RemoteAsset, pulumi.FileArchive, pulumi.RemoteArchive)):
+        return {"path": value.path} if hasattr(value, "path") else {"uri": value.uri}
+    raise TypeError(f"cannot record an asset of type {type(value).__name__}")
 
 
 def _has_secret(value: Any) -> bool:

@@ -105,6 +105,7 @@ RULE_CAUSES: dict[str, tuple[Cause, ...]] = {
     "s3-lifecycle": CODE,
     # The training component sets the checkpoint location and a wait of twice the runtime.
     "spot-training-checkpoints": CODE,
+    "bounded-fan-out": CODE,  # the inference component sets MaxConcurrency and reserved concurrency
     "no-public-database-ports": CODE,
     "encryption-at-rest": CODE,
 }

@@ -35,12 +35,17 @@ USAGE_VERSION = 1
 
 
 def usage_field(unit: str, description: str, default: Any = ..., *, ge: Any = 0, le: Any = None,
-                default_text: str = "") -> Any:
+                default_text: str = "", quiet: bool = False) -> Any:
     """A usage field: its unit, what it means, bounds (never negative; an upper bound against
-    absurd magnitudes) and either a default or none (`...`: required)."""
+    absurd magnitudes) and either a default or none (`...`: required). A `quiet` field (default
+    None) is one only some resources of the type use (a Map's items, declared requests): the
+    lines of a resource that leaves it unset do not list it among their assumptions."""
     extra: JsonDict = {"unit": unit}
     if default_text:
         extra["default_text"] = default_text
+    if quiet:
+        assert default is None, "a quiet usage field defaults to None"
+        extra["quiet"] = True
     return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
 
 
@@ -67,6 +72,11 @@ class Usage(BaseModel):
         if extra.get("default_text"):
             return str(extra["default_text"])
         return "required" if f.is_required() else shown(f.default)
+
+    @classmethod
+    def quiet(cls, name: str) -> bool:
+        extra = cls.model_fields[name].json_schema_extra
+        return isinstance(extra, dict) and bool(extra.get("quiet"))
 
     @classmethod
     def required(cls) -> list[str]:
@@ -193,6 +203,8 @@ class UsageSet:
         out = []
         for k in model.model_fields:
             value, source = values.get(k, (getattr(resolved, k), DEFAULT))
+            if value is None and source == DEFAULT and model.quiet(k):
+                continue
             out.append(Assumption(k, model.default_text(k) if source == DEFAULT and value is None else shown(value),
                                   model.unit(k), source))
         return resolved, out

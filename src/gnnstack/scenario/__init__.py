@@ -15,10 +15,10 @@ from .costing import Costing
 from .databases import Emr, GraphQueries, Neo4j, Neptune, Network, SelfManagedDatabase, TigerGraph, Volume
 from .lifecycle import Budget, Ttl
 from .model import REGIONS, Environment, Option, Scenario
-from .workload import Etl, GraphScale, Ingestion, Training, Tuning, Workload
+from .workload import Etl, GraphScale, Inference, Ingestion, Training, Tuning, Workload
 
 __all__ = [
     "REGIONS", "Budget", "Costing", "Emr", "Environment", "Etl", "GraphQueries", "GraphScale", "Hours", "Ingestion",
     "Model", "Neo4j", "Neptune", "Network", "NonNegativeInt", "Option", "PositiveDecimal", "PositiveInt",
-    "Scenario", "SelfManagedDatabase", "TigerGraph", "Training", "Ttl", "Tuning", "Volume", "Workload",
+    "Inference", "Scenario", "SelfManagedDatabase", "TigerGraph", "Training", "Ttl", "Tuning", "Volume", "Workload",
 ]

@@ -157,8 +157,98 @@ class Ingestion(Model):
     retention_hours: Annotated[int, Field(ge=24, le=8760)] = 24
 
 
+# Lambda's default concurrency quota per account and region; AWS keeps 100 of it unreserved.
+LAMBDA_ACCOUNT_CONCURRENCY = 1000
+LAMBDA_UNRESERVED_MINIMUM = 100
+# A Lambda invocation runs at most 15 minutes.
+LAMBDA_MAX_TIMEOUT_SECONDS = 900
+# Step Functions' inline Map state runs at most 40 iterations at once.
+INLINE_MAP_MAX_CONCURRENCY = 40
+
+
+class Inference(Model):
+    """Daily serverless data-parallel inference (seed 004): a Step Functions Map fans out to
+    `world_size` workers of one Lambda function, each scoring its shard of the day's items from
+    S3. `kind: none` (the default) turns it off."""
+
+    kind: Literal["none", "serverless"] = "none"
+    world_size: Annotated[int, Field(ge=1, le=10_000)] = 8
+    memory_mb: Annotated[int, Field(ge=128, le=10_240)] = 2048
+    seconds_per_item: Annotated[Decimal, Field(gt=0, le=900)] = Decimal("0.01")
+    items_per_day: Annotated[int, Field(ge=1, le=10 ** 10)] = 100_000
+    max_concurrency: Optional[Annotated[int, Field(ge=1, le=INLINE_MAP_MAX_CONCURRENCY)]] = Field(
+        default=None, description="Workers running at once (the Map's MaxConcurrency); default: world_size, "
+                                  f"at most {INLINE_MAP_MAX_CONCURRENCY} (inline Map)")
+    reserved_concurrency: Optional[PositiveInt] = Field(
+        default=None, description="The function's reserved concurrent executions; default: max_concurrency")
+    architecture: Literal["arm64", "x86_64"] = "arm64"
+    retries: Annotated[int, Field(ge=0, le=5)] = Field(
+        default=2, description="Times the Map retries a failed or throttled worker")
+    start_hour_utc: Annotated[int, Field(ge=0, le=23)] = 3
+    concurrency_limit_raised: bool = Field(
+        default=False, description=f"The account's Lambda concurrency quota is above the default "
+                                    f"{LAMBDA_ACCOUNT_CONCURRENCY} (a granted quota increase)")
+
+    @property
+    def enabled(self) -> bool:
+        return self.kind != "none"
+
+    @property
+    def concurrency(self) -> int:
+        """Workers that run at once: max_concurrency, or every worker."""
+        return self.max_concurrency if self.max_concurrency is not None else self.world_size
+
+    @property
+    def reserved(self) -> int:
+        return self.reserved_concurrency if self.reserved_concurrency is not None else self.concurrency
+
+    @property
+    def items_per_worker(self) -> int:
+        return -(-self.items_per_day // self.world_size)
+
+    @property
+    def timeout_seconds(self) -> int:
+        """A worker's timeout: twice its shard's expected time (cold start, slow items), at least
+        30 s, at most Lambda's 900 s."""
+        work = self.seconds_per_item * self.items_per_worker
+        return min(LAMBDA_MAX_TIMEOUT_SECONDS, max(30, int(-(-(2 * work) // 1))))
+
+    @model_validator(mode="after")
+    def _caps(self) -> "Inference":
+        if not self.enabled:
+            return self
+        quota = LAMBDA_ACCOUNT_CONCURRENCY
+        if not self.concurrency_limit_raised:
+            if self.world_size > quota:
+                raise ValueError(
+                    f"world_size {self.world_size} is above the account's default Lambda concurrency ({quota}); "
+                    f"lower world_size, or request a quota increase and set concurrency_limit_raised: true")
+            if self.reserved > quota - LAMBDA_UNRESERVED_MINIMUM:
+                raise ValueError(
+                    f"reserved_concurrency {self.reserved} leaves less than the {LAMBDA_UNRESERVED_MINIMUM} "
+                    f"unreserved executions AWS requires of the default {quota}; lower it, or request a quota "
+                    f"increase and set concurrency_limit_raised: true")
+        if self.max_concurrency is not None and self.max_concurrency > self.world_size:
+            raise ValueError(f"max_concurrency ({self.max_concurrency}) must be <= world_size ({self.world_size})")
+        if self.concurrency > INLINE_MAP_MAX_CONCURRENCY:
+            raise ValueError(
+                f"{self.concurrency} workers at once is above the inline Map's {INLINE_MAP_MAX_CONCURRENCY}; "
+                f"set max_concurrency to {INLINE_MAP_MAX_CONCURRENCY} or less")
+        if self.reserved < self.concurrency:
+            raise ValueError(
+                f"reserved_concurrency ({self.reserved}) is below max_concurrency ({self.concurrency}): the Map "
+                f"would be throttled; raise reserved_concurrency or lower max_concurrency")
+        work = self.seconds_per_item * self.items_per_worker
+        if work > LAMBDA_MAX_TIMEOUT_SECONDS:
+            raise ValueError(
+                f"a worker's shard ({self.items_per_worker} items x {self.seconds_per_item} s = {work} s) is "
+                f"over Lambda's {LAMBDA_MAX_TIMEOUT_SECONDS} s limit; raise world_size or lower items_per_day")
+        return self
+
+
 class Workload(Model):
     training: Training = Training()
     tuning: Tuning = Tuning()
     etl: Etl = Etl()
     ingestion: Ingestion = Ingestion()
+    inference: Inference = Inference()

@@ -3,7 +3,9 @@
 What the bucket holds is its usage (`BucketUsage`): datasets by prefix, each an initial load
 (as old as the priced day) plus daily growth (spread evenly in age). Data of age `a` sits in the
 class of the last transition with `days <= a` under the first rule whose prefix covers it.
-Worst case: the size after 12 months of growth (storage has no cap; the horizon bounds it)."""
+Worst case: the size after 12 months of growth (storage has no cap; the horizon bounds it).
+Requests, when the usage declares them (inference reads and writes per item), are priced as
+declared in both cases: S3 has no request cap, and what issues them bounds them."""
 
 from __future__ import annotations
 
@@ -33,6 +35,12 @@ class BucketUsage(Usage):
     priced_at_day: Optional[Decimal] = usage_field(
         "days", "Age of the data, in days of growth, at the end of the first priced month", None, le=36500,
         default_text="the end of the priced month")
+    put_requests_per_month: Optional[Decimal] = usage_field(
+        "requests/month", "PUT, COPY, POST and LIST requests a month", None, le=10 ** 13,
+        default_text="none declared", quiet=True)
+    get_requests_per_month: Optional[Decimal] = usage_field(
+        "requests/month", "GET and SELECT requests a month", None, le=10 ** 13, default_text="none declared",
+        quiet=True)
 
 
 def transitions_for(prefix: str, rules: list[dict[str, Any]]) -> list[tuple[Decimal, str]]:
@@ -98,10 +106,18 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     datasets = tuple((ds.initial_gb, ds.growth_gb_per_day, tuple(transitions_for(ds.prefix, rules)))
                      for ds in usage.datasets)
     # Sizes are summed and quantized, so equal numbers make equal lines whatever their digits.
-    return ctx.alike(r, (datasets, day0), lambda: _lines(r, ctx, datasets, day0))
+    requests = (usage.put_requests_per_month, usage.get_requests_per_month)
+    return ctx.alike(r, (datasets, day0, requests), lambda: _lines(r, ctx, datasets, day0, requests))
 
 
-def _lines(r: Resource, ctx: PricingContext, datasets: tuple[DatasetKey, ...], day0: Decimal) -> list[CostLine]:
-    return [ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months), ctx.price("s3", f"storage/{cls}"),
-                     months=months, note="size at the end of each month; worst: the largest in 12 months")
-            for cls, months in _bucket_months(datasets, day0, ctx.days)]
+def _lines(r: Resource, ctx: PricingContext, datasets: tuple[DatasetKey, ...], day0: Decimal,
+           requests: tuple[Optional[Decimal], Optional[Decimal]]) -> list[CostLine]:
+    lines = [ctx.line(r, f"Storage ({cls})", "GB-months", months[0], max(months), ctx.price("s3", f"storage/{cls}"),
+                      months=months, note="size at the end of each month; worst: the largest in 12 months")
+             for cls, months in _bucket_months(datasets, day0, ctx.days)]
+    for count, name, item in zip(requests, ("Requests (PUT, COPY, POST, LIST)", "Requests (GET, SELECT)"),
+                                 ("requests/put", "requests/get")):
+        if count is not None:
+            lines.append(ctx.line(r, name, "1K requests", count / 1000, count / 1000, ctx.price("s3", item),
+                                  note="as declared: S3 has no request cap"))
+    return lines

@@ -4,7 +4,11 @@ The jobs are not Pulumi resources, but the state machine's definition declares t
 caps: instance type and count, maximum runtime, managed spot, and for tuning the maximum number
 of training jobs. The schedule in the same component says how often it runs. Base: the usage's
 `hours_per_job` (default: the maximum runtime); worst: every job hits its maximum runtime on every run. Spot's worst
-case is the on-demand price."""
+case is the on-demand price.
+
+Standard workflows bill every state transition. A Map state's iterations each pass through its
+inner states, so a definition with a Map needs the items it iterates over in a run
+(`map_items_per_run`); the worst case has every inner task use all its retries."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from ._registry import pricer
 from ..catalog import Price
 from ..lines import CostLine, NotPriceable, PricingContext, derived, exact, number
 from ..schedule import runs_per_month
-from ..usage import CATALOG, Assumption, Usage, shown, usage_field
+from ..usage import CATALOG, Assumption, NeedsUsage, Usage, shown, usage_field
 from ...graph import Resource
 
 SCHEDULE = "aws:scheduler/schedule:Schedule"
@@ -29,6 +33,9 @@ class StateMachineUsage(Usage):
     hours_per_job: Optional[Decimal] = usage_field(
         "hours", "Hours each SageMaker training job it starts runs (for tuning: each of its training jobs)",
         None, le=28 * 24, default_text="the job's maximum runtime")
+    map_items_per_run: Optional[Decimal] = usage_field(
+        "items/run", "Items each Map state of the definition iterates over in a run (e.g. inference workers)",
+        None, le=10 ** 9, default_text="none: required when the definition has a Map state", quiet=True)
 
 
 def _runs(r: Resource, ctx: PricingContext) -> Decimal:
@@ -100,7 +107,7 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     runs = _runs(r, ctx)
     usage = ctx.usage(r, StateMachineUsage)
     # The lines follow from the definition, the runs a month and the usage alone.
-    key = (text, exact(runs), exact(usage.hours_per_job))
+    key = (text, exact(runs), exact(usage.hours_per_job), exact(usage.map_items_per_run))
     return ctx.alike(r, key, lambda: _lines(r, ctx, definition, runs, usage))
 
 
@@ -119,6 +126,31 @@ def _lines(r: Resource, ctx: PricingContext, definition: dict[str, Any], runs: D
             lines += _job_lines(r, ctx, params, runs, Decimal(1), usage.hours_per_job, "Training job")
     # A run enters each state once and ends: one transition per state plus the start.
     transitions = Decimal(len(states) + 1) * runs / 1000
-    lines.append(ctx.line(r, "State transitions", "1K transitions", transitions, transitions,
-                          ctx.price("stepfunctions", "standard/transitions")))
+    worst = transitions
+    note = ""
+    maps = [state for state in states.values() if state.get("Type") == "Map"]
+    if maps:
+        if usage.map_items_per_run is None:
+            raise NeedsUsage(StateMachineUsage, "map_items_per_run", "the definition has a Map state")
+        items = usage.map_items_per_run
+        for state in maps:
+            once, most = _iteration_transitions(state)
+            transitions += items * once * runs / 1000
+            worst += items * most * runs / 1000
+        note = (f"{runs.normalize():f} runs a month; each Map iteration of {items.normalize():f} items enters its "
+                f"inner states once; worst: every inner task retried to its MaxAttempts")
+    lines.append(ctx.line(r, "State transitions", "1K transitions", transitions, worst,
+                          ctx.price("stepfunctions", "standard/transitions"), note=note))
     return lines
+
+
+def _iteration_transitions(state: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """Transitions one Map iteration makes: entering each inner state once, and at most (each
+    task retried to the largest MaxAttempts of its retriers)."""
+    inner = ((state.get("ItemProcessor") or state.get("Iterator") or {}).get("States")) or {}
+    once = Decimal(len(inner))
+    most = Decimal(0)
+    for s in inner.values():
+        retries = [number(r.get("MaxAttempts", 3), "MaxAttempts") for r in s.get("Retry") or []]
+        most += 1 + (max(retries) if retries else 0)
+    return once, most
