@@ -182,3 +182,12 @@ def test_solve_stack_over_budget_lowers_knobs_and_nothing_fitting_exits_1(tmp_pa
     result = invoke(["solve", "exp", "--budget", "100/month"], env=env)
     assert result.exit_code == 1, result.output
     assert "Nothing fits" in result.output and "floor" in result.output
+
+
+@pytest.mark.parametrize("target,hint", [("foo", ""), ("lamda", " Did you mean 'lambda'?")])
+def test_an_unknown_target_names_lambda_and_the_stacks(target, hint, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["solve", target, "--budget", "7/day"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().startswith(f"error: {target!r} is neither a service solve knows (lambda) nor a stack")
+    assert "experiment" in result.stderr and result.stderr.strip().endswith(hint or ").")

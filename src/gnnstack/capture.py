@@ -72,6 +72,12 @@ class OfflineMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[Optional[str], dict]:
         state = {k: v for k, v in args.inputs.items() if not _has_secret(v)}
         service = args.typ.split(":")[1].split("/")[0] if ":" in args.typ else "resource"
+        if args.typ == "aws:neptune/cluster:Cluster":
+            # What AWS assigns at creation (Neptune clusters have RDS ARNs); IAM policies and
+            # clients name the cluster by them.
+            state.setdefault("arn", f"arn:aws:rds:{self.region}:000000000000:cluster:{args.name}")
+            state.setdefault("clusterResourceId", f"cluster-{args.name}-offline")
+            state.setdefault("endpoint", f"{args.name}.cluster-offline.{self.region}.neptune.amazonaws.com")
         state.setdefault("arn", f"arn:aws:{service}:{self.region}:000000000000:{args.name}")
         state.setdefault("name", args.name)
         if args.typ == "aws:s3/bucket:Bucket":

@@ -156,7 +156,14 @@ def _stack(stack: str, budget, option: Optional[str], worst_case: bool, fmt: str
     from gnnstack.project import find_project
     from gnnstack.solve import solve as solve_stack
 
-    result = solve_stack(find_project(), stack, budget, option, worst_case, step=progress)
+    project = find_project()
+    known = project.all_stacks()
+    if stack not in known:
+        from gnnstack.errors import did_you_mean
+
+        raise ConfigError(f"{stack!r} is neither a service solve knows ({LAMBDA}) nor a stack of this project "
+                          f"(stacks: {', '.join(known) or 'none'}).{did_you_mean(stack, [LAMBDA, *known])}")
+    result = solve_stack(project, stack, budget, option, worst_case, step=progress)
     if fmt == "json":
         from gnnstack.outputs.json_out import solution_json
 
