@@ -46,37 +46,29 @@ def compare(stack: str, prices: str | None, usage: str | None, training: bool, f
         return
     from gnnstack.assess import compare as compare_options
 
-    result = compare_options(find_project(), stack, prices, usage, step=progress)
-    if fmt == "json":
-        from gnnstack.outputs.json_out import comparison_json
-
-        click.echo(json.dumps(comparison_json(result), indent=2))
-    elif fmt == "markdown":
-        from gnnstack.outputs.markdown import compare_markdown
-
-        click.echo(compare_markdown(result), nl=False)
-    else:
-        from gnnstack.outputs.table import compare_table
-
-        click.echo(compare_table(result), nl=False)
+    _show(compare_options(find_project(), stack, prices, usage, step=progress), fmt,
+          ("comparison_json", "compare_markdown", "compare_table"))
 
 
 def _training(stack: str, prices: str | None, fmt: str) -> None:
     from gnnstack.assess import training_choices
 
-    result = training_choices(find_project(), stack, prices)
+    _show(training_choices(find_project(), stack, prices), fmt,
+          ("training_json", "training_markdown", "training_table"))
+
+
+def _show(result: object, fmt: str, writers: tuple[str, str, str]) -> None:
+    """Print `result` with the writer for `fmt`, named (json, markdown, table) in gnnstack.outputs
+    (only that format's module loads: the table's rich stays out of JSON output)."""
+    import importlib
+
+    module, writer = {"json": ("json_out", writers[0]), "markdown": ("markdown", writers[1])}.get(
+        fmt, ("table", writers[2]))
+    text = getattr(importlib.import_module(f"gnnstack.outputs.{module}"), writer)(result)
     if fmt == "json":
-        from gnnstack.outputs.json_out import training_json
-
-        click.echo(json.dumps(training_json(result), indent=2))
-    elif fmt == "markdown":
-        from gnnstack.outputs.markdown import training_markdown
-
-        click.echo(training_markdown(result), nl=False)
+        click.echo(json.dumps(text, indent=2))
     else:
-        from gnnstack.outputs.table import training_table
-
-        click.echo(training_table(result), nl=False)
+        click.echo(text, nl=False)
 
 
 # The options come from the registry, so the help never lists one that is gone or misses a new one.
