@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from .. import __version__, clock
+from ..costing.carbon import estimate_carbon
 from ..costing.estimate import money
 from ..costing.lines import quantity
 from .figures import TOP, moved_words
@@ -32,6 +33,7 @@ def preview_json(graph: Any, scenario: Any, costs: Any, verdict: Any) -> dict[st
         "expires_at": clock.iso(expires) if expires else None,
         "resources": [r.to_json() for r in graph],
         "estimate": cost_report_json(costs),
+        "carbon": estimate_carbon(costs.estimate).to_json(),
         "guardrails": verdict.to_json(),
     }
 

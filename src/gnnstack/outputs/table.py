@@ -296,8 +296,12 @@ def resources_table(graph: Any, scenario: Any) -> str:
 
 def preview_table(graph: Any, scenario: Any, costs: Any, verdict: Any) -> str:
     """`preview`: the resources, the cost estimate, the guardrail verdicts, the defaults used."""
-    return (resources_table(graph, scenario) + "\n" + cost_table(costs) + "\n" + verdict_text(verdict)
-            + defaults_text(costs.estimate))
+    from ..costing.carbon import estimate_carbon
+
+    carbon = _Page()
+    carbon.para(estimate_carbon(costs.estimate).summary(), indent="")
+    return (resources_table(graph, scenario) + "\n" + cost_table(costs) + "\n" + carbon.text() + "\n"
+            + verdict_text(verdict) + defaults_text(costs.estimate))
 
 
 # --------------------------------------------------------------------------- cost
