@@ -23,6 +23,8 @@ MUTED = "#555555"
 # Colour-blind-safe (Okabe-Ito) for services in stacked bars.
 SERVICE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
                    "#000000", "#882255", "#44AA99", "#117733"]
+OTHER = "#bbbbbb"
+SHOWN = 7  # services in their own colour in the comparison
 TOP = 8
 
 plt.rcParams.update({"font.size": 12, "axes.titlesize": 15, "axes.titleweight": "bold", "axes.labelsize": 12,
@@ -62,7 +64,7 @@ def _ranges(ax: Any, labels: list[str], base: list[Decimal], worst: list[Optiona
             ax.errorbar([bi], [yi], xerr=[[0], [float(wi) - bi]], fmt="none", ecolor=WORST, capsize=6, lw=2)
         ax.text(bi, yi - 0.32, f" {_usd(Decimal(str(bi)).quantize(Decimal('0.01')))}", va="top", fontsize=10,
                 color=MUTED)
-    ax.set_yticks(y, [_short(lbl) for lbl in labels])
+    ax.set_yticks(y, [_short(lbl, 46) for lbl in labels])
     ax.set_xlim(0, right)
     ax.set_xlabel(unit)
     ax.plot([], [], color=WORST, lw=2, label="worst case (whisker) / unbounded (arrow)")
@@ -76,7 +78,7 @@ def _text_panel(ax: Any, title: str, lines: list[tuple[str, str]]) -> None:
     for text, colour in lines:
         for part in textwrap.wrap(text, 80) or [""]:
             ax.text(0.0, y, part, transform=ax.transAxes, va="top", fontsize=11, color=colour, family="monospace")
-            y -= 0.065
+            y -= 0.1
             if y < 0.02:
                 return
 
@@ -86,7 +88,7 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
     budget, the top cost drivers, guardrails and unpriced resources, and the figures not yet
     computed (carbon, recommendations)."""
     est = a.costs.estimate
-    fig, axes = plt.subplots(3, 2, figsize=(20, 18), dpi=DPI)
+    fig, axes = plt.subplots(3, 2, figsize=(20, 16), dpi=DPI, gridspec_kw={"height_ratios": [1, 1, 0.6]})
     fig.suptitle(f"{a.graph.stack} · {a.graph.option} · {a.scenario.region} — monthly cost "
                  f"{_usd(est.base)} base, {_usd(est.worst_case)} worst case", fontsize=18, fontweight="bold")
 
@@ -97,7 +99,7 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
 
     services = _by_service(est)
     ax = axes[0][1]
-    ax.set_title("Monthly cost by AWS service (catalog service, USD/month)", loc="left")
+    ax.set_title("Monthly cost by AWS service (USD/month)", loc="left")
     _ranges(ax, list(services), [v[0] for v in services.values()], [v[1] for v in services.values()],
             "USD per month")
 
@@ -119,21 +121,21 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
     top = est.top(TOP)
     ax = axes[1][1]
     ax.set_title(f"Top {len(top)} cost drivers (lines, USD/month)", loc="left")
-    _ranges(ax, [f"{x.component} / {x.name}" for x in top], [x.base_monthly for x in top],
+    _ranges(ax, [f"{x.resource}: {x.name}" for x in top], [x.base_monthly for x in top],
             [x.worst_monthly for x in top], "USD per month")
 
     v = a.verdict
     rows: list[tuple[str, str]] = [("PASS — no mandatory rule fails" if v.passed else "FAIL — a mandatory rule fails",
                                     "#1e7d32" if v.passed else WORST)]
-    rows += [(f"✗ [{x.level}] {x.rule}: {x.resource} — {x.message}", WORST if x.level == "mandatory" else MUTED)
-             for x in v.violations]
-    rows += [(f"waived {x.rule}: {x.resource}", MUTED) for x, _ in v.waived]
-    rows.append(("", MUTED))
+    # Unpriced first, one line each, so that a long list of violations never hides it.
     if est.unpriced:
         rows.append((f"Unpriced ({len(est.unpriced)}): not in the totals, not $0", WORST))
-        rows += [(f"? {u.resource} ({u.type}): {u.reason}", MUTED) for u in est.unpriced]
+        rows += [(_short(f"? {u.resource} ({u.type}): {u.reason}", 95), MUTED) for u in est.unpriced]
     else:
         rows.append(("Every resource is priced.", MUTED))
+    rows += [(_short(f"✗ [{x.level}] {x.rule}: {x.resource} — {x.message}", 95),
+              WORST if x.level == "mandatory" else MUTED) for x in v.violations]
+    rows += [(f"waived {x.rule}: {x.resource}", MUTED) for x, _ in v.waived]
     _text_panel(axes[2][0], "Guardrails and unpriced resources", rows)
 
     _text_panel(axes[2][1], "Carbon and recommendations", [
@@ -150,13 +152,18 @@ def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path) 
     a whisker (an arrow when unbounded), the budget as a line; unpriced counts under each bar."""
     fig, ax = plt.subplots(figsize=(20, 10), dpi=DPI)
     per = [_by_service(a.costs.estimate) for a in assessments]
-    services = sorted({s for p in per for s in p}, key=lambda s: -sum(float(p.get(s, (0, 0))[0]) for p in per))
+    ranked = sorted({s for p in per for s in p}, key=lambda s: (-sum(float(p.get(s, (0, 0))[0]) for p in per), s))
+    # Past SHOWN services the colours would repeat: the smallest are summed as one "other" segment.
+    shown, rest = ranked[:SHOWN], ranked[SHOWN:]
     x = list(range(len(assessments)))
     bottoms = [0.0] * len(x)
-    for i, s in enumerate(services):
-        vals = [float(p.get(s, (Decimal(0), Decimal(0)))[0]) for p in per]
-        ax.bar(x, vals, bottom=bottoms, width=0.55, color=SERVICE_COLOURS[i % len(SERVICE_COLOURS)], label=s,
-               edgecolor="white", linewidth=0.5)
+    segments = [(s, [float(p.get(s, (Decimal(0), Decimal(0)))[0]) for p in per]) for s in shown]
+    if rest:
+        segments.append((f"other ({', '.join(rest)})" if len(rest) <= 3 else f"{len(rest)} other services",
+                         [sum(float(p.get(s, (Decimal(0), Decimal(0)))[0]) for s in rest) for p in per]))
+    for i, (s, vals) in enumerate(segments):
+        colour = OTHER if i == SHOWN else SERVICE_COLOURS[i]
+        ax.bar(x, vals, bottom=bottoms, width=0.55, color=colour, label=s, edgecolor="white", linewidth=0.5)
         bottoms = [b + v for b, v in zip(bottoms, vals)]
     ests = [a.costs.estimate for a in assessments]
     tops = [float(e.worst_case) if e.worst_case is not None else float(e.base) for e in ests]
@@ -164,15 +171,17 @@ def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path) 
     for xi, e in zip(x, ests):
         base = float(e.base)
         if e.worst_case is None:
-            ax.annotate("", xy=(xi, ceiling * 0.93), xytext=(xi, base),
-                        arrowprops={"arrowstyle": "->", "color": WORST, "lw": 2})
-            ax.text(xi + 0.04, ceiling * 0.93, "worst case unbounded", color=WORST, va="top", fontsize=11)
+            # Beside the bar's total, not through it.
+            ax.annotate("", xy=(xi + 0.2, ceiling * 0.9), xytext=(xi + 0.2, base),
+                        arrowprops={"arrowstyle": "-|>", "color": WORST, "lw": 2, "mutation_scale": 18})
+            ax.text(xi + 0.2, ceiling * 0.91, "worst case\nunbounded", color=WORST, ha="center", va="bottom",
+                    fontsize=11)
         elif float(e.worst_case) > base:
-            ax.errorbar([xi], [base], yerr=[[0], [float(e.worst_case) - base]], fmt="none", ecolor=WORST,
-                        capsize=10, lw=2)
-            ax.text(xi + 0.06, float(e.worst_case), f"worst {_usd(e.worst_case)}", color=WORST, va="center",
-                    fontsize=10)
-        ax.text(xi, base, f"{_usd(e.base)}\n", ha="center", va="bottom", fontsize=12, fontweight="bold")
+            ax.errorbar([xi + 0.2], [base], yerr=[[0], [float(e.worst_case) - base]], fmt="none", ecolor=WORST,
+                        capsize=8, lw=2)
+            ax.text(xi + 0.2, float(e.worst_case), f"worst {_usd(e.worst_case)}\n", color=WORST, ha="center",
+                    va="bottom", fontsize=10)
+        ax.text(xi - 0.06, base, f"{_usd(e.base)}\n", ha="center", va="bottom", fontsize=12, fontweight="bold")
     ax.axhline(float(budget), color=BUDGET, ls="--", lw=2, label=f"budget {_usd(budget)}/month")
     labels = []
     for a, e in zip(assessments, ests):
