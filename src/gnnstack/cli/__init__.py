@@ -44,7 +44,7 @@ COMMANDS: dict[str, str] = {
     "preview": "preview:preview", "compare": "compare:compare", "solve": "solve:solve", "prices": "prices:prices",
     "check": "check:check", "diff": "diff:diff", "guardrails": "guardrails:guardrails", "up": "deploy:up",
     "down": "deploy:down", "budgets": "deploy:budgets", "actuals": "actuals:actuals", "reap": "reap:reap",
-    "usage": "usage:usage",
+    "usage": "usage:usage", "report": "report:report",
 }
 
 

@@ -1,0 +1,203 @@
+"""`gnnstack report`'s figures (matplotlib, Agg backend, PNG): a dashboard of one stack option
+and the options side by side on one stack's scenario. Figures come from the estimates only; a
+resource with no price is named as unpriced, never drawn as $0; an unbounded worst case is an
+arrow, never a bar."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after the backend)
+
+DPI = 100
+BASE = "#1f5fa8"  # base case
+WORST = "#c0392b"  # worst case / unbounded
+BUDGET = "#e67e22"
+MUTED = "#555555"
+# Colour-blind-safe (Okabe-Ito) for services in stacked bars.
+SERVICE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+                   "#000000", "#882255", "#44AA99", "#117733"]
+OTHER = "#bbbbbb"
+SHOWN = 7  # services in their own colour in the comparison
+TOP = 8
+
+plt.rcParams.update({"font.size": 12, "axes.titlesize": 15, "axes.titleweight": "bold", "axes.labelsize": 12,
+                     "axes.spines.top": False, "axes.spines.right": False})
+
+
+def _usd(v: Optional[Decimal]) -> str:
+    return "unbounded" if v is None else f"${v:,.2f}"
+
+
+def _short(text: str, n: int = 34) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _by_service(est: Any) -> dict[str, tuple[Decimal, Optional[Decimal]]]:
+    out: dict[str, tuple[Decimal, Optional[Decimal]]] = {}
+    for line in est.lines:
+        base, worst = out.get(line.price.service, (Decimal(0), Decimal(0)))
+        lw = line.worst_monthly
+        out[line.price.service] = (base + line.base_monthly, None if worst is None or lw is None else worst + lw)
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1][0], kv[0])))
+
+
+def _ranges(ax: Any, labels: list[str], base: list[Decimal], worst: list[Optional[Decimal]], unit: str) -> None:
+    """Horizontal base bars with the worst case as a whisker; unbounded: an arrow and a label."""
+    y = list(range(len(labels)))[::-1]
+    b = [float(v) for v in base]
+    bounded = [float(w) for w in worst if w is not None]
+    right = max(b + bounded + [1.0]) * 1.25
+    ax.barh(y, b, color=BASE, height=0.6, label="base")
+    for yi, bi, wi in zip(y, b, worst):
+        if wi is None:
+            ax.annotate("", xy=(right * 0.97, yi), xytext=(bi, yi),
+                        arrowprops={"arrowstyle": "->", "color": WORST, "lw": 2})
+            ax.text(right * 0.97, yi + 0.3, "unbounded", color=WORST, ha="right", va="bottom", fontsize=10)
+        elif float(wi) > bi:
+            ax.errorbar([bi], [yi], xerr=[[0], [float(wi) - bi]], fmt="none", ecolor=WORST, capsize=6, lw=2)
+        ax.text(bi, yi - 0.32, f" {_usd(Decimal(str(bi)).quantize(Decimal('0.01')))}", va="top", fontsize=10,
+                color=MUTED)
+    ax.set_yticks(y, [_short(lbl, 46) for lbl in labels])
+    ax.set_xlim(0, right)
+    ax.set_xlabel(unit)
+    ax.plot([], [], color=WORST, lw=2, label="worst case (whisker) / unbounded (arrow)")
+    ax.legend(loc="lower right", fontsize=10, frameon=False)
+
+
+def _text_panel(ax: Any, title: str, lines: list[tuple[str, str]]) -> None:
+    ax.axis("off")
+    ax.set_title(title, loc="left")
+    y = 0.95
+    for text, colour in lines:
+        for part in textwrap.wrap(text, 80) or [""]:
+            ax.text(0.0, y, part, transform=ax.transAxes, va="top", fontsize=11, color=colour, family="monospace")
+            y -= 0.1
+            if y < 0.02:
+                return
+
+
+def dashboard(a: Any, budget: Decimal, path: Path) -> None:
+    """Six panels for one assessment: by component, by service, the 12 months against the
+    budget, the top cost drivers, guardrails and unpriced resources, and the figures not yet
+    computed (carbon, recommendations)."""
+    est = a.costs.estimate
+    fig, axes = plt.subplots(3, 2, figsize=(20, 16), dpi=DPI, gridspec_kw={"height_ratios": [1, 1, 0.6]})
+    fig.suptitle(f"{a.graph.stack} · {a.graph.option} · {a.scenario.region} — monthly cost "
+                 f"{_usd(est.base)} base, {_usd(est.worst_case)} worst case", fontsize=18, fontweight="bold")
+
+    comps = est.by_component()
+    ax = axes[0][0]
+    ax.set_title("Monthly cost by component (USD/month)", loc="left")
+    _ranges(ax, [c.name for c in comps], [c.base for c in comps], [c.worst_case for c in comps], "USD per month")
+
+    services = _by_service(est)
+    ax = axes[0][1]
+    ax.set_title("Monthly cost by AWS service (USD/month)", loc="left")
+    _ranges(ax, list(services), [v[0] for v in services.values()], [v[1] for v in services.values()],
+            "USD per month")
+
+    ax = axes[1][0]
+    months = [float(m) for m in est.months()]
+    ax.set_title("Next 12 months (base case) against the budget", loc="left")
+    ax.plot(range(1, 13), months, marker="o", color=BASE, lw=2.5, label="base cost")
+    ax.axhline(float(budget), color=BUDGET, ls="--", lw=2, label=f"budget {_usd(budget)}/month")
+    over = [m for m in range(1, 13) if months[m - 1] > float(budget)]
+    if over:
+        ax.text(0.01, 0.95, f"over budget from month {over[0]}", transform=ax.transAxes, color=WORST, va="top",
+                fontsize=12, fontweight="bold")
+    ax.set_xticks(range(1, 13))
+    ax.set_xlabel("month from now")
+    ax.set_ylabel("USD per month")
+    ax.set_ylim(0, max(months + [float(budget)]) * 1.15)
+    ax.legend(loc="lower right", frameon=False)
+
+    top = est.top(TOP)
+    ax = axes[1][1]
+    ax.set_title(f"Top {len(top)} cost drivers (lines, USD/month)", loc="left")
+    _ranges(ax, [f"{x.resource}: {x.name}" for x in top], [x.base_monthly for x in top],
+            [x.worst_monthly for x in top], "USD per month")
+
+    v = a.verdict
+    rows: list[tuple[str, str]] = [("PASS — no mandatory rule fails" if v.passed else "FAIL — a mandatory rule fails",
+                                    "#1e7d32" if v.passed else WORST)]
+    # Unpriced first, one line each, so that a long list of violations never hides it.
+    if est.unpriced:
+        rows.append((f"Unpriced ({len(est.unpriced)}): not in the totals, not $0", WORST))
+        rows += [(_short(f"? {u.resource} ({u.type}): {u.reason}", 95), MUTED) for u in est.unpriced]
+    else:
+        rows.append(("Every resource is priced.", MUTED))
+    rows += [(_short(f"✗ [{x.level}] {x.rule}: {x.resource} — {x.message}", 95),
+              WORST if x.level == "mandatory" else MUTED) for x in v.violations]
+    rows += [(f"waived {x.rule}: {x.resource}", MUTED) for x, _ in v.waived]
+    _text_panel(axes[2][0], "Guardrails and unpriced resources", rows)
+
+    _text_panel(axes[2][1], "Carbon and recommendations", [
+        ("Carbon: not computed yet (cost_analysis.json: \"carbon\": null).", MUTED),
+        ("Recommendations: not computed yet (\"recommendations\": []).", MUTED)])
+
+    fig.tight_layout(rect=(0, 0, 1, 0.97), h_pad=3, w_pad=4)
+    fig.savefig(path, dpi=DPI, facecolor="white")
+    plt.close(fig)
+
+
+def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path) -> None:
+    """The options of one stack side by side: base stacked by catalog service, the worst case as
+    a whisker (an arrow when unbounded), the budget as a line; unpriced counts under each bar."""
+    fig, ax = plt.subplots(figsize=(20, 10), dpi=DPI)
+    per = [_by_service(a.costs.estimate) for a in assessments]
+    ranked = sorted({s for p in per for s in p}, key=lambda s: (-sum(float(p.get(s, (0, 0))[0]) for p in per), s))
+    # Past SHOWN services the colours would repeat: the smallest are summed as one "other" segment.
+    shown, rest = ranked[:SHOWN], ranked[SHOWN:]
+    x = list(range(len(assessments)))
+    bottoms = [0.0] * len(x)
+    segments = [(s, [float(p.get(s, (Decimal(0), Decimal(0)))[0]) for p in per]) for s in shown]
+    if rest:
+        segments.append((f"other ({', '.join(rest)})" if len(rest) <= 3 else f"{len(rest)} other services",
+                         [sum(float(p.get(s, (Decimal(0), Decimal(0)))[0]) for s in rest) for p in per]))
+    for i, (s, vals) in enumerate(segments):
+        colour = OTHER if i == SHOWN else SERVICE_COLOURS[i]
+        ax.bar(x, vals, bottom=bottoms, width=0.55, color=colour, label=s, edgecolor="white", linewidth=0.5)
+        bottoms = [b + v for b, v in zip(bottoms, vals)]
+    ests = [a.costs.estimate for a in assessments]
+    tops = [float(e.worst_case) if e.worst_case is not None else float(e.base) for e in ests]
+    ceiling = max(tops + [float(budget)] + bottoms + [1.0]) * 1.3
+    for xi, e in zip(x, ests):
+        base = float(e.base)
+        if e.worst_case is None:
+            # Beside the bar's total, not through it.
+            ax.annotate("", xy=(xi + 0.2, ceiling * 0.9), xytext=(xi + 0.2, base),
+                        arrowprops={"arrowstyle": "-|>", "color": WORST, "lw": 2, "mutation_scale": 18})
+            ax.text(xi + 0.2, ceiling * 0.91, "worst case\nunbounded", color=WORST, ha="center", va="bottom",
+                    fontsize=11)
+        elif float(e.worst_case) > base:
+            ax.errorbar([xi + 0.2], [base], yerr=[[0], [float(e.worst_case) - base]], fmt="none", ecolor=WORST,
+                        capsize=8, lw=2)
+            ax.text(xi + 0.2, float(e.worst_case), f"worst {_usd(e.worst_case)}\n", color=WORST, ha="center",
+                    va="bottom", fontsize=10)
+        ax.text(xi - 0.06, base, f"{_usd(e.base)}\n", ha="center", va="bottom", fontsize=12, fontweight="bold")
+    ax.axhline(float(budget), color=BUDGET, ls="--", lw=2, label=f"budget {_usd(budget)}/month")
+    labels = []
+    for a, e in zip(assessments, ests):
+        extra = [] if a.verdict.passed else ["guardrails FAIL"]
+        if e.unpriced:
+            extra.append(f"{len(e.unpriced)} unpriced")
+        labels.append(a.graph.option + ("\n" + ", ".join(extra) if extra else ""))
+    ax.set_xticks(x, labels)
+    for tick, a in zip(ax.get_xticklabels(), assessments):
+        if not a.verdict.passed:
+            tick.set_color(WORST)
+    ax.set_ylim(0, ceiling)
+    ax.set_ylabel("USD per month (base, stacked by catalog service)")
+    ax.set_title(f"{stack}: the options on the same scenario ({assessments[0].scenario.region})", loc="left")
+    ax.plot([], [], color=WORST, lw=2, label="worst case")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="service")
+    fig.tight_layout()
+    fig.savefig(path, dpi=DPI, facecolor="white")
+    plt.close(fig)

@@ -1,0 +1,114 @@
+"""`gnnstack report`: cost_analysis.json valid against its schema and equal to preview's figures,
+PNGs that decode, are wide and are not blank, and an unwritable --out as one line."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from matplotlib import image
+
+from gnnstack.cli import main
+from gnnstack.options import OPTIONS
+
+from .conftest import ROOT
+
+OPTIONS_SHOWN = ("neptune-sagemaker", "tigergraph-ec2")  # tigergraph-ec2 fails its guardrails, has an unpriced resource
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args), env={"GNNSTACK_PROJECT": str(ROOT)})
+
+
+def schema():
+    return json.loads(resources.files("gnnstack.data").joinpath("cost_analysis.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    where = tmp_path_factory.mktemp("report") / "new" / "folder"
+    args = ["report", "experiment", "--out", str(where)]
+    for o in OPTIONS_SHOWN:
+        args += ["--option", o]
+    result = invoke(*args)
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert result.output.count("\n") == 1 and result.output.startswith("wrote 3 files: "), result.output
+    return where
+
+
+@pytest.mark.slow  # the module's report: about 6 s cold
+def test_the_json_validates_against_its_schema(out):
+    doc = json.loads((out / "cost_analysis.json").read_text())
+    jsonschema.validate(doc, schema())
+    assert doc["generated_at"] == "2026-11-23T10:30:00Z"
+    [stack] = doc["stacks"]
+    assert [o["option"] for o in stack["options"]] == list(OPTIONS_SHOWN)  # the stack file's own first
+    for o in stack["options"]:
+        assert o["carbon"] is None and o["recommendations"] == []
+
+
+@pytest.mark.slow  # the module's report: about 6 s cold
+def test_the_json_holds_previews_figures(out):
+    doc = json.loads((out / "cost_analysis.json").read_text())
+    for o in doc["stacks"][0]["options"]:
+        result = invoke("preview", "experiment", "--option", o["option"], "--format", "json")
+        est = json.loads(result.output)["estimate"]
+        assert o["monthly"] == est["monthly"]
+        assert o["months"] == est["months"]
+        assert o["unpriced"] == est["unpriced"]
+        assert o["assumptions"] == est["assumptions"]
+        assert [(x["resource"], x["name"], x["base_monthly"], x["worst_case_monthly"]) for x in o["lines"]] == \
+            [(x["resource"], x["name"], x["base_monthly"], x["worst_case_monthly"]) for x in est["lines"]]
+        assert o["guardrails"] == json.loads(result.output)["guardrails"]
+
+
+@pytest.mark.slow  # the module's report: about 6 s cold
+def test_a_failing_stack_is_reported_with_its_violations_and_unpriced_resources(out):
+    doc = json.loads((out / "cost_analysis.json").read_text())
+    tiger = next(o for o in doc["stacks"][0]["options"] if o["option"] == "tigergraph-ec2")
+    assert tiger["guardrails"]["passed"] is False and tiger["guardrails"]["violations"]
+    assert tiger["unpriced"]
+
+
+@pytest.mark.slow  # the module's report: about 6 s cold
+@pytest.mark.parametrize("name", ["cost_dashboard.png", "cost_comparison.png"])
+def test_the_pngs_decode_are_wide_and_not_blank(out, name):
+    pixels = image.imread(out / "experiment" / name)
+    height, width = pixels.shape[:2]
+    assert width >= 1600 and height >= 800
+    background = (pixels[..., :3] > 0.98).all(axis=-1)  # white
+    assert 1 - background.mean() > 0.05, f"{name}: {1 - background.mean():.1%} drawn"
+
+
+def test_an_unwritable_out_is_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = invoke("report", "experiment", "--out", str(blocker / "sub"))
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [result.output.strip()] and result.output.startswith("error: cannot write ")
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_stack_is_one_line(tmp_path):
+    result = invoke("report", "no-such-stack", "--out", str(tmp_path))
+    assert result.exit_code == 2 and result.output.startswith("error: no stack file for no-such-stack")
+
+
+def test_the_schema_is_itself_valid():
+    jsonschema.Draft202012Validator.check_schema(schema())
+
+
+@pytest.mark.slow
+def test_every_stack_on_every_option(tmp_path):
+    result = invoke("report", "--out", str(tmp_path))
+    assert result.exit_code == 0, (result.output, result.exception)
+    doc = json.loads((tmp_path / "cost_analysis.json").read_text())
+    jsonschema.validate(doc, schema())
+    stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+    assert [s["stack"] for s in doc["stacks"]] == stacks
+    assert all(sorted(o["option"] for o in s["options"]) == sorted(OPTIONS) for s in doc["stacks"])
+    for s in stacks:
+        assert (tmp_path / s / "cost_dashboard.png").stat().st_size > 0
