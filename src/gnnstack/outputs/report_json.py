@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import __version__, clock
 from ..costing.estimate import money
+from ..costing.carbon import estimate_carbon
 
 REPORT_SCHEMA = 1
 
@@ -33,9 +34,9 @@ def _option_json(a: Any) -> dict[str, Any]:
         "months": [{"month": i, "base": money(v)} for i, v in enumerate(est.months(), start=1)],
         "unpriced": [u.to_json() for u in est.unpriced],
         "guardrails": a.verdict.to_json(),
-        # Filled by later versions; the schema says what an empty list and null mean.
+        # Filled by a later version; the schema says what an empty list means.
         "recommendations": [],
-        "carbon": None,
+        "carbon": estimate_carbon(est).to_json(),
     }
 
 

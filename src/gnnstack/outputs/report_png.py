@@ -15,6 +15,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend)
 
+from ..costing.carbon import estimate_carbon, round_kwh  # noqa: E402
+
 DPI = 100
 BASE = "#1f5fa8"  # base case
 WORST = "#c0392b"  # worst case / unbounded
@@ -138,9 +140,19 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
     rows += [(f"waived {x.rule}: {x.resource}", MUTED) for x, _ in v.waived]
     _text_panel(axes[2][0], "Guardrails and unpriced resources", rows)
 
-    _text_panel(axes[2][1], "Carbon and recommendations", [
-        ("Carbon: not computed yet (cost_analysis.json: \"carbon\": null).", MUTED),
-        ("Recommendations: not computed yet (\"recommendations\": []).", MUTED)])
+    carbon = estimate_carbon(est)
+    if carbon.grid is None:
+        rows = [(f"Carbon: not estimated (no grid factor for {carbon.region})", MUTED)]
+    else:
+        rows = [(f"{round_kwh(carbon.kg_co2e)} kg CO2e a month ({round_kwh(carbon.kwh)} kWh)", "#1e7d32"),
+                (f"at {(carbon.utilisation * 100).normalize():f}% utilisation, PUE {carbon.pue.value}, "
+                 f"grid {carbon.region}", MUTED)]
+        rows += [(_short(f"{name}: {round_kwh(kg)} kg ({round_kwh(kwh)} kWh)", 60), MUTED)
+                 for name, kwh, kg in sorted(carbon.by_component(), key=lambda c: (-c[2], c[0]))[:4]]
+        if carbon.not_estimated:
+            rows.append((f"{len(carbon.not_estimated)} lines not estimated (listed in cost_analysis.json)", MUTED))
+    rows.append(("Recommendations: not computed yet.", MUTED))
+    _text_panel(axes[2][1], "Carbon a month (CCF method); recommendations", rows)
 
     fig.tight_layout(rect=(0, 0, 1, 0.97), h_pad=3, w_pad=4)
     fig.savefig(path, dpi=DPI, facecolor="white")
