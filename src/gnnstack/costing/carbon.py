@@ -13,7 +13,6 @@ utilisation is a documented default (`DEFAULT_UTILISATION`, CCF's own) that the 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .. import instances
 from ..errors import ConfigError
-from .catalog import Confidence, _iso_date, _lines
+from .catalog import Confidence, _iso_date, validated_rows
 from .estimate import Estimate
 from .lines import ZERO, CostLine
 
@@ -114,24 +113,13 @@ class Coefficients:
 
 def parse(text: str, path: Path | str) -> Coefficients:
     """The coefficients of one CSV file; a malformed row is a ConfigError naming file, line and field."""
-    rows = list(_lines(text))
-    if not rows:
-        raise ConfigError(f"{path}: no entries; expected a header line: {','.join(COLUMNS)}")
-    header_line, header = rows[0]
-    found = tuple(c.strip() for c in next(csv.reader([header])))
-    if found != COLUMNS:
-        raise ConfigError(f"{path}, line {header_line}: the header must be exactly: {','.join(COLUMNS)}")
+    def header(found: tuple[str, ...], line: int) -> tuple[str, ...]:
+        if found != COLUMNS:
+            raise ConfigError(f"{path}, line {line}: the header must be exactly: {','.join(COLUMNS)}")
+        return found
+
     out: dict[tuple[str, str], Coefficient] = {}
-    for number, line in rows[1:]:
-        cells = next(csv.reader([line]))
-        where = f"{path}, line {number}"
-        if len(cells) != len(COLUMNS):
-            raise ConfigError(f"{where}: expected {len(COLUMNS)} fields ({','.join(COLUMNS)}), found {len(cells)}"
-                              " (quote a source that contains commas)")
-        try:
-            row = CoefficientRow.model_validate(dict(zip(COLUMNS, (c.strip() for c in cells))))
-        except ValidationError as e:
-            raise _row_error(e, where) from None
+    for number, where, row in validated_rows(text, path, COLUMNS, header, CoefficientRow, _row_error):
         if (row.kind, row.key) in out:
             raise ConfigError(f"{where}: duplicate entry for {row.kind}/{row.key} "
                               f"(first on line {out[(row.kind, row.key)].line})")

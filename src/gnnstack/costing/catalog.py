@@ -26,7 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Iterable, Iterator, Literal, Optional, get_args
+from typing import Annotated, Callable, Iterable, Iterator, Literal, Optional, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -169,6 +169,34 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+RowModel = TypeVar("RowModel", bound=BaseModel)
+
+
+def validated_rows(text: str, path: Path | str, expected: tuple[str, ...],
+                   header: Callable[[tuple[str, ...], int], tuple[str, ...]], model: type[RowModel],
+                   row_error: Callable[[ValidationError, str], ConfigError]) -> Iterator[tuple[int, str, RowModel]]:
+    """The entries of a CSV data file (price files, carbon coefficients): blank and `#` lines
+    skipped, the columns from `header(found, line)` (which raises on a wrong header), then each
+    entry as (line number, "FILE, line N", `model` of its fields). A wrong field count or a field
+    `model` refuses is a ConfigError naming file and line (`row_error` words the second)."""
+    rows = list(_lines(text))
+    if not rows:
+        raise ConfigError(f"{path}: no entries; expected a header line: {','.join(expected)}")
+    header_line, first = rows[0]
+    columns = header(tuple(c.strip() for c in next(csv.reader([first]))), header_line)
+    for number, line in rows[1:]:
+        cells = next(csv.reader([line]))
+        where = f"{path}, line {number}"
+        if len(cells) != len(columns):
+            raise ConfigError(f"{where}: expected {len(columns)} fields ({','.join(columns)}), found {len(cells)}"
+                              " (quote a source that contains commas)")
+        try:
+            row = model.model_validate(dict(zip(columns, (c.strip() for c in cells))))
+        except ValidationError as e:
+            raise row_error(e, where) from None
+        yield number, where, row
+
+
 def _columns(found: tuple[str, ...], path: Path | str, line: int, origin: str) -> tuple[str, ...]:
     """The file's columns, from its header: exactly COLUMNS, and for an override file maybe a last
     STATUS. Otherwise an error naming the column missing, unknown or out of place."""
@@ -196,23 +224,12 @@ def _columns(found: tuple[str, ...], path: Path | str, line: int, origin: str) -
 
 def parse(text: str, path: Path | str, origin: str = CATALOG) -> list[Price]:
     """Entries of one CSV file. A malformed entry is a ConfigError naming the file, line and field."""
-    rows = list(_lines(text))
-    if not rows:
-        raise ConfigError(f"{path}: no entries; expected a header line: {','.join(COLUMNS)}")
-    header_line, header = rows[0]
-    columns = _columns(tuple(c.strip() for c in next(csv.reader([header]))), path, header_line, origin)
     prices: list[Price] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for number, line in rows[1:]:
-        cells = next(csv.reader([line]))
-        where = f"{path}, line {number}"
-        if len(cells) != len(columns):
-            raise ConfigError(f"{where}: expected {len(columns)} fields ({','.join(columns)}), found {len(cells)}"
-                              " (quote a source that contains commas)")
-        try:
-            row = PriceRow.model_validate(dict(zip(columns, (c.strip() for c in cells))))
-        except ValidationError as e:
-            raise _row_error(e, where) from None
+    def header(found: tuple[str, ...], line: int) -> tuple[str, ...]:
+        return _columns(found, path, line, origin)
+
+    for number, where, row in validated_rows(text, path, COLUMNS, header, PriceRow, _row_error):
         if origin == CATALOG and SCOPE_SEP in row.item:
             raise ConfigError(f"{where}: item {row.item!r}: scoped items ({SCOPE_SEP}role) belong in "
                               "override files, not in the catalog")
