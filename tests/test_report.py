@@ -8,13 +8,15 @@ from importlib import resources
 
 import jsonschema
 import pytest
+import yaml
 from click.testing import CliRunner
 from matplotlib import image
 
 from gnnstack.cli import main
+from gnnstack.costing.catalog import catalog_regions
 from gnnstack.options import OPTIONS
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 
 OPTIONS_SHOWN = ("neptune-sagemaker", "tigergraph-ec2")  # tigergraph-ec2 fails its guardrails, has an unpriced resource
 
@@ -114,3 +116,28 @@ def test_every_stack_on_every_option(tmp_path):
     assert all(sorted(o["option"] for o in s["options"]) == sorted(OPTIONS) for s in doc["stacks"])
     for s in stacks:
         assert (tmp_path / s / "cost_dashboard.png").stat().st_size > 0
+
+
+@pytest.mark.slow  # a cold capture per other region
+def test_each_region_row_is_a_preview_of_the_stack_file_with_that_region(out, tmp_path):
+    doc = json.loads((out / "cost_analysis.json").read_text())
+    [stack] = doc["stacks"]
+    regions = stack["regions"]
+    assert regions["option"] == "neptune-sagemaker" and "AWS regions only" in regions["note"]
+    assert [r["region"] for r in regions["rows"]] == sorted(set(catalog_regions()) | {stack["region"]})
+    assert [r["region"] for r in regions["rows"] if r["current"]] == [stack["region"]]
+    scenario = yaml.safe_load((ROOT / "stacks" / "Pulumi.experiment.yaml").read_text())["config"]["gnnstack:scenario"]
+    for row in regions["rows"]:
+        (tmp_path / row["region"]).mkdir()
+        root = make_project(tmp_path / row["region"], {**scenario, "region": row["region"]}, stack="experiment")
+        result = CliRunner().invoke(main, ["preview", "experiment", "--option", regions["option"], "--format",
+                                           "json"], env={"GNNSTACK_PROJECT": str(root)})
+        assert result.exit_code in (0, 1), result.output  # 1: a guardrail, not the price
+        preview = json.loads(result.output)
+        assert row["base_monthly"] == preview["estimate"]["monthly"]["base"], row
+        assert row["worst_case_monthly"] == preview["estimate"]["monthly"]["worst_case"], row
+        assert row["unpriced"] == len(preview["estimate"]["unpriced"])
+        assert row["kg_co2e"] == preview["carbon"]["monthly"]["kg_co2e"], row
+        assert row["kwh"] == preview["carbon"]["monthly"]["kwh"], row
+    kg = {r["region"]: r["kg_co2e"] for r in regions["rows"]}
+    assert len(set(kg.values())) == len(kg), f"each region's grid gives its own carbon: {kg}"

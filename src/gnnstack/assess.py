@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from contextlib import nullcontext
 from typing import Callable, ContextManager, Optional
 
 from . import clock
 from .capture_cache import capture
+from .costing.carbon import Carbon, estimate_carbon
 from .costing.report import Comparison, CostReport, cost_report, price_book
 from .costing.usage import UsageSet
 from .graph import ResourceGraph
@@ -24,6 +26,11 @@ class Assessment:
     scenario: Scenario
     costs: CostReport
     verdict: object  # gnnstack.guardrails.Verdict
+
+    @cached_property
+    def carbon(self) -> Carbon:
+        """The estimate's carbon footprint, computed once (the report's JSON and figures share it)."""
+        return estimate_carbon(self.costs.estimate)
 
 
 def guardrail_config(project: Project, path: Optional[str]):
@@ -56,7 +63,10 @@ def stack_usage(graph: ResourceGraph, scenario: Scenario, usage_file: Optional[s
 
 def assess(project: Project, stack: str, option: Optional[str] = None, prices: Optional[str] = None,
            guardrails: Optional[str] = None, config=None, usage_file: Optional[str] = None,
-           usage_others: frozenset[str] = frozenset()) -> Assessment:
+           usage_others: frozenset[str] = frozenset(),
+           captured: Optional[tuple[ResourceGraph, Scenario]] = None) -> Assessment:
+    """`captured`: the stack's (graph, scenario) when the caller has just captured them (saves
+    reading the capture cache again)."""
     from gnnstack.guardrails import evaluate
 
     config = config or guardrail_config(project, guardrails)  # bad config fails before any capture
@@ -64,7 +74,7 @@ def assess(project: Project, stack: str, option: Optional[str] = None, prices: O
         from gnnstack.costing.usage_file import load_usage_file
 
         load_usage_file(usage_file)  # a malformed file fails before any capture
-    graph, scenario = capture(project, stack, option)
+    graph, scenario = captured or capture(project, stack, option)
     book, used = price_book(project.root, scenario.costing.price_overrides, prices)
     now = clock.now()
     costs = cost_report(graph, book, used, stack_usage(graph, scenario, usage_file, usage_others, project.root),

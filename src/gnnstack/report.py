@@ -3,8 +3,10 @@ as `preview`, so the figures are preview's), for the cost analysis document and 
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, ContextManager, Optional, Sequence
 
 from .assess import Assessment, assess, guardrail_config
@@ -12,6 +14,14 @@ from .capture_cache import capture_all
 from .errors import ConfigError
 from .options import OPTIONS
 from .project import Project
+from .variant import Variants
+
+
+@dataclass
+class RegionCost:
+    region: str
+    current: bool  # the stack file's own region
+    assessment: Assessment
 
 
 @dataclass
@@ -19,6 +29,7 @@ class StackReport:
     stack: str
     own_option: str  # the option the stack file chooses
     assessments: list[Assessment]  # one per option, the stack's own first, then registry order
+    regions: list[RegionCost] = field(default_factory=list)  # the own option in each catalog region
 
     @property
     def own(self) -> Assessment:
@@ -42,14 +53,37 @@ def build(project: Project, stacks: Sequence[str] = (), options: Sequence[str] =
     config = guardrail_config(project, guardrails)  # a bad config fails before any capture
     reports = []
     for stack in chosen:
-        captured = capture_all(project, stack, wanted, step=step)  # fills the cache, in parallel
-        names = frozenset(r.name for graph, _ in captured for r in graph.resources)
-        own = captured[0][1].option
+        captured = dict(zip(wanted, capture_all(project, stack, wanted, step=step)))  # in parallel
+        names = frozenset(r.name for graph, _ in captured.values() for r in graph.resources)
+        own = next(iter(captured.values()))[1].option
         order = sorted(wanted, key=lambda o: (o != own, OPTIONS.index(o)))
         done = []
         for i, option in enumerate(order, start=1):
             with step(f"{stack}: {option} ({i}/{len(order)}): pricing, guardrails"):
                 done.append(assess(project, stack, option, prices, config=config, usage_file=usage_file,
-                                   usage_others=names))
-        reports.append(StackReport(stack, own, done))
+                                   usage_others=names, captured=captured[option]))
+        r = StackReport(stack, own, done)
+        r.regions = regions(project, r.own, prices, usage_file, config, names, step)
+        reports.append(r)
     return reports
+
+
+def regions(project: Project, own: Assessment, prices: Optional[str], usage_file: Optional[str], config: object,
+            names: frozenset[str], step: Callable[[str], ContextManager[object]]) -> list[RegionCost]:
+    """`own` (a stack on its option) in every region of the price catalog: the stack file with
+    `region` changed, assessed as `preview` would assess it."""
+    from .costing.catalog import catalog_regions
+
+    stack, option, here = own.graph.stack, own.graph.option, own.scenario.region
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="gnnstack-report-") as folder:
+        variants = Variants(project, stack, Path(folder))
+        for region in sorted(set(catalog_regions()) | {here}):
+            if region == here:
+                rows.append(RegionCost(region, True, own))
+                continue
+            with step(f"{stack}: {option} in {region}: pricing"):
+                rows.append(RegionCost(region, False, assess(
+                    variants.project({"region": region}), stack, option, prices, config=config,
+                    usage_file=usage_file, usage_others=names)))
+    return rows

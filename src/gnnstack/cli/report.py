@@ -78,7 +78,7 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
             with progress(f"{r.stack}: drawing the dashboard and the comparison"):
                 preferred = r.own if not options or r.own_option in options else r.assessments[0]
                 dashboard(preferred, budget, folder / "cost_dashboard.png")
-                comparison(r.stack, r.assessments, budget, folder / "cost_comparison.png")
+                comparison(r.stack, r.assessments, budget, folder / "cost_comparison.png", r.regions)
             written += [folder / "cost_dashboard.png", folder / "cost_comparison.png"]
     except OSError as e:
         raise GnnstackError(f"cannot write {e.filename or out}: {e.strerror or e}") from None

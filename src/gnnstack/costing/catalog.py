@@ -373,3 +373,9 @@ def audit(catalog: PriceBook, overrides: Iterable[Price]) -> list[Difference]:
         if base is None or base.usd != p.usd:
             out.append(Difference(p, base))
     return out
+
+
+def catalog_regions() -> tuple[str, ...]:
+    """The regions the shipped catalog prices (any row with that region), in REGIONS order."""
+    found = {p.region for p in load_catalog()}
+    return tuple(r for r in REGIONS if r in found)

@@ -9,9 +9,12 @@ from typing import Any
 
 from .. import __version__, clock
 from ..costing.estimate import money
-from ..costing.carbon import estimate_carbon
+from ..costing.carbon import round_kwh
 
 REPORT_SCHEMA = 1
+REGIONS_NOTE = ("AWS regions only: the same stack file with `region` changed, built and priced as "
+                "`gnnstack preview` would, in every region the price catalog covers ({regions}). "
+                "Other clouds are not compared: gnnstack prices AWS.")
 
 
 def _line(line: Any) -> dict[str, Any]:
@@ -36,8 +39,24 @@ def _option_json(a: Any) -> dict[str, Any]:
         "guardrails": a.verdict.to_json(),
         # Filled by a later version; the schema says what an empty list means.
         "recommendations": [],
-        "carbon": estimate_carbon(est).to_json(),
+        "carbon": a.carbon.to_json(),
     }
+
+
+def _regions_json(r: Any) -> dict[str, Any]:
+    """The stack's own option in each region of the catalog: cost and carbon."""
+    from ..costing.catalog import catalog_regions
+
+    rows = []
+    for row in r.regions:
+        est, carbon = row.assessment.costs.estimate, row.assessment.carbon
+        rows.append({"region": row.region, "current": row.current, "base_monthly": money(est.base),
+                     "worst_case_monthly": None if est.worst_case is None else money(est.worst_case),
+                     "kwh": None if carbon.grid is None else str(round_kwh(carbon.kwh)),
+                     "kg_co2e": None if carbon.grid is None else str(round_kwh(carbon.kg_co2e)),
+                     "unpriced": len(est.unpriced)})
+    return {"option": r.own.graph.option, "note": REGIONS_NOTE.format(regions=", ".join(catalog_regions())),
+            "rows": rows}
 
 
 def cost_analysis_json(reports: Any, generated_at: Any) -> dict[str, Any]:
@@ -49,6 +68,7 @@ def cost_analysis_json(reports: Any, generated_at: Any) -> dict[str, Any]:
             "stack": r.stack, "environment": s.environment, "region": s.region, "stack_option": r.own_option,
             "budget_monthly": money(s.budget.monthly_usd),
             "options": [_option_json(a) for a in r.assessments],
+            "regions": _regions_json(r),
         })
     return {"schema": REPORT_SCHEMA, "generator": f"gnnstack {__version__}", "generated_at": clock.iso(generated_at),
             "currency": "USD", "stacks": stacks}

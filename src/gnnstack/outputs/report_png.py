@@ -50,12 +50,14 @@ def _by_service(est: Any) -> dict[str, tuple[Decimal, Optional[Decimal]]]:
     return dict(sorted(out.items(), key=lambda kv: (-kv[1][0], kv[0])))
 
 
-def _ranges(ax: Any, labels: list[str], base: list[Decimal], worst: list[Optional[Decimal]], unit: str) -> None:
-    """Horizontal base bars with the worst case as a whisker; unbounded: an arrow and a label."""
+def _ranges(ax: Any, labels: list[str], base: list[Decimal], worst: list[Optional[Decimal]], unit: str,
+            at_least: float = 1.0) -> None:
+    """Horizontal base bars with the worst case as a whisker; unbounded: an arrow and a label.
+    The axis reaches at least `at_least` (a budget line drawn on it)."""
     y = list(range(len(labels)))[::-1]
     b = [float(v) for v in base]
     bounded = [float(w) for w in worst if w is not None]
-    right = max(b + bounded + [1.0]) * 1.25
+    right = max(b + bounded + [at_least]) * 1.25
     ax.barh(y, b, color=BASE, height=0.6, label="base")
     for yi, bi, wi in zip(y, b, worst):
         if wi is None:
@@ -159,10 +161,16 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
     plt.close(fig)
 
 
-def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path) -> None:
+def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path, regions: list[Any] = ()) -> None:
     """The options of one stack side by side: base stacked by catalog service, the worst case as
-    a whisker (an arrow when unbounded), the budget as a line; unpriced counts under each bar."""
-    fig, ax = plt.subplots(figsize=(20, 10), dpi=DPI)
+    a whisker (an arrow when unbounded), the budget as a line; unpriced counts under each bar.
+    Beside it, `regions` (gnnstack.report.RegionCost): one option in each catalog region, its
+    cost and its carbon."""
+    fig = plt.figure(figsize=(24, 10.5), dpi=DPI)
+    grid = fig.add_gridspec(2, 2, width_ratios=[2.5, 1], hspace=0.5, wspace=0.22)
+    ax = fig.add_subplot(grid[:, 0])
+    if regions:
+        _regions(fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1]), regions, budget)
     per = [_by_service(a.costs.estimate) for a in assessments]
     ranked = sorted({s for p in per for s in p}, key=lambda s: (-sum(float(p.get(s, (0, 0))[0]) for p in per), s))
     # Past SHOWN services the colours would repeat: the smallest are summed as one "other" segment.
@@ -209,7 +217,36 @@ def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path) 
     ax.set_ylabel("USD per month (base, stacked by catalog service)")
     ax.set_title(f"{stack}: the options on the same scenario ({assessments[0].scenario.region})", loc="left")
     ax.plot([], [], color=WORST, lw=2, label="worst case")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="service")
-    fig.tight_layout()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), frameon=False, ncol=6, fontsize=11)
+    fig.subplots_adjust(left=0.05, right=0.97, top=0.94, bottom=0.2)
     fig.savefig(path, dpi=DPI, facecolor="white")
     plt.close(fig)
+
+
+def _regions(cost_ax: Any, carbon_ax: Any, regions: list[Any], budget: Decimal) -> None:
+    """One option in each region: cost (base, worst whisker, budget line) and carbon a month."""
+    names = [r.region + ("\n(stack file)" if r.current else "") for r in regions]
+    ests = [r.assessment.costs.estimate for r in regions]
+    option = regions[0].assessment.graph.option
+    cost_ax.set_title(f"{option} in each region: USD/month", loc="left", fontsize=14)
+    _ranges(cost_ax, names, [e.base for e in ests], [e.worst_case for e in ests], "USD per month (base)",
+            at_least=float(budget))
+    cost_ax.get_legend().remove()  # the options chart beside it has the legend
+    cost_ax.axvline(float(budget), color=BUDGET, ls="--", lw=2)
+    cost_ax.text(float(budget), len(regions) - 0.45, "budget ", color=BUDGET, ha="right", va="top", fontsize=10)
+    cost_ax.set_ylim(-0.9, len(regions) - 0.4)
+    for e, y in zip(ests, range(len(ests))[::-1]):
+        if e.unpriced:
+            cost_ax.text(0, y + 0.32, f" {len(e.unpriced)} unpriced, not in the bar", color=WORST, fontsize=10)
+    carbon_ax.set_title(f"{option} in each region: kg CO2e/month", loc="left", fontsize=14)
+    y = list(range(len(regions)))[::-1]
+    kg = [r.assessment.carbon.kg_co2e if r.assessment.carbon.grid is not None else None for r in regions]
+    carbon_ax.barh(y, [float(k or 0) for k in kg], color="#009E73", height=0.6)
+    right = max([float(k) for k in kg if k is not None] + [1.0]) * 1.3
+    for yi, k in zip(y, kg):
+        carbon_ax.text(float(k or 0), yi, f" {round_kwh(k)} kg" if k is not None else " no grid factor: not estimated",
+                       va="center", fontsize=10, color=MUTED)
+    carbon_ax.set_yticks(y, names)
+    carbon_ax.set_xlim(0, right)
+    carbon_ax.set_ylim(-0.6, len(regions) - 0.4)
+    carbon_ax.set_xlabel("kg CO2e per month (CCF method, location-based)")
