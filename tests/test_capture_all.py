@@ -8,7 +8,7 @@ import multiprocessing
 
 import pytest
 
-from gnnstack import capture_cache
+from gnnstack import capture_cache, parallel
 from gnnstack.errors import ConfigError
 from gnnstack.options import OPTIONS
 
@@ -54,4 +54,4 @@ def test_cache_hits_run_nothing(project, monkeypatch, tmp_path):
 def test_a_bad_jobs_setting_is_named(monkeypatch, value):
     monkeypatch.setenv("GNNSTACK_JOBS", value)
     with pytest.raises(ConfigError, match=rf"GNNSTACK_JOBS={value!r} is not a number of processes"):
-        capture_cache.jobs()
+        parallel.jobs()

@@ -14,15 +14,13 @@ import contextlib
 import hashlib
 import importlib.util
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, ContextManager, Optional, Sequence
 
-from .errors import ConfigError
 from .graph import Resource, ResourceGraph
+from .parallel import fork_map, workers_for
 from .project import Project, load_stack
 from .scenario import Scenario
 
@@ -111,21 +109,6 @@ def capture(project: Project, stack: str, option: Optional[str] = None) -> tuple
     return graph, scenario
 
 
-def jobs() -> int:
-    """How many processes `capture_all` may use: $GNNSTACK_JOBS, else one per CPU."""
-    value = os.environ.get("GNNSTACK_JOBS", "").strip()
-    if not value:
-        return os.cpu_count() or 1
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise ConfigError(f"GNNSTACK_JOBS={value!r} is not a number of processes: set a whole number >= 1 "
-                          "(1 captures one option after another)")
-    return n
-
-
 def _run_capture(project: Project, stack: str, option: str) -> ResourceGraph:
     from .capture import capture as run_capture
 
@@ -138,25 +121,23 @@ def capture_all(project: Project, stack: str, options: Sequence[str],
     """`capture` for several options of one stack, in their order. With more than one cache miss
     and more than one CPU, this process first imports what every option's program needs (Pulumi,
     the components, the AWS service packages they use) and then runs the misses in forked
-    processes (up to `jobs()`), each starting with all of it loaded. `step(text)` wraps each
+    processes (up to `parallel.jobs()`), each starting with all of it loaded. `step(text)` wraps each
     stage (a progress line). Where fork is unavailable, or with GNNSTACK_JOBS=1, they run one
     after another in this process."""
     step = step or (lambda text: contextlib.nullcontext())
     found = [(option, *_cached(project, stack, option)) for option in options]
     misses = [i for i, (_, _, _, graph) in enumerate(found) if graph is None]
     graphs: dict[int, ResourceGraph] = {i: g for i, (_, _, _, g) in enumerate(found) if g is not None}
-    workers = min(jobs(), len(misses))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    workers = workers_for(len(misses))
+    if workers > 1:
         from .capture import preload
 
         with step(f"{stack}: loading Pulumi and the AWS packages the options use"):
             preload()
         names = ", ".join(options[i] for i in misses)
         with step(f"{stack}: {names}: running their Pulumi programs under mocks in {workers} processes"):
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                done = pool.map(_run_capture, [project] * len(misses), [stack] * len(misses),
-                                [options[i] for i in misses])
-                graphs.update(zip(misses, done))
+            done = fork_map(lambda option: _run_capture(project, stack, option), [options[i] for i in misses])
+            graphs.update(zip(misses, done))
     else:
         for n, i in enumerate(misses, start=1):
             with step(f"{stack}: {options[i]} ({n}/{len(misses)}): running the Pulumi program under mocks"):

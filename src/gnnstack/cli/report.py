@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -16,6 +18,11 @@ from .options import guardrails_option, prices_option, usage_option
 from .output import progress
 
 DEFAULT_OUT = "gnnstack-report"
+
+
+def _draw(figure: tuple[Callable[[Path], None], Path]) -> None:
+    draw, path = figure
+    draw(path)
 
 
 def _out_dir(out: str) -> Path:
@@ -66,20 +73,26 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
 
     from gnnstack.outputs.report_json import cost_analysis_json
     from gnnstack.outputs.report_png import comparison, dashboard
+    from gnnstack.parallel import fork_map, workers_for
 
     written = [where / "cost_analysis.json"]
+    figures: list[tuple[Callable[[Path], None], Path]] = []  # (draw given the path, path)
+    for r in reports:
+        folder = where / r.stack
+        budget = r.own.scenario.budget.monthly_usd
+        preferred = r.own if not options or r.own_option in options else r.assessments[0]
+        figures.append((partial(dashboard, preferred, budget), folder / "cost_dashboard.png"))
+        figures.append((partial(comparison, r.stack, r.assessments, budget, regions=r.regions),
+                        folder / "cost_comparison.png"))
     try:
         written[0].write_text(json.dumps(cost_analysis_json(reports, generated_at), indent=2, sort_keys=True) + "\n",
                               encoding="utf-8")
         for r in reports:
-            folder = where / r.stack
-            folder.mkdir(exist_ok=True)
-            budget = r.own.scenario.budget.monthly_usd
-            with progress(f"{r.stack}: drawing the dashboard and the comparison"):
-                preferred = r.own if not options or r.own_option in options else r.assessments[0]
-                dashboard(preferred, budget, folder / "cost_dashboard.png")
-                comparison(r.stack, r.assessments, budget, folder / "cost_comparison.png", r.regions)
-            written += [folder / "cost_dashboard.png", folder / "cost_comparison.png"]
+            (where / r.stack).mkdir(exist_ok=True)
+        with progress(f"drawing {len(figures)} figures" + (f" in {workers_for(len(figures))} processes"
+                                                           if workers_for(len(figures)) > 1 else "")):
+            fork_map(_draw, figures)
+        written += [path for _, path in figures]
     except OSError as e:
         raise GnnstackError(f"cannot write {e.filename or out}: {e.strerror or e}") from None
     click.echo(f"wrote {len(written)} files: " + ", ".join(str(p) for p in written))

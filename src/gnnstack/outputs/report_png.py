@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import matplotlib
 
@@ -161,7 +161,7 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
     plt.close(fig)
 
 
-def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path, regions: list[Any] = ()) -> None:
+def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path, regions: Sequence[Any] = ()) -> None:
     """The options of one stack side by side: base stacked by catalog service, the worst case as
     a whisker (an arrow when unbounded), the budget as a line; unpriced counts under each bar.
     Beside it, `regions` (gnnstack.report.RegionCost): one option in each catalog region, its
@@ -223,7 +223,7 @@ def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path, 
     plt.close(fig)
 
 
-def _regions(cost_ax: Any, carbon_ax: Any, regions: list[Any], budget: Decimal) -> None:
+def _regions(cost_ax: Any, carbon_ax: Any, regions: Sequence[Any], budget: Decimal) -> None:
     """One option in each region: cost (base, worst whisker, budget line) and carbon a month."""
     names = [r.region + ("\n(stack file)" if r.current else "") for r in regions]
     ests = [r.assessment.costs.estimate for r in regions]
