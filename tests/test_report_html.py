@@ -6,6 +6,7 @@ regions present, empty or absent (shapes from /tmp/briefs/contract.md, written h
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
 import json
@@ -171,7 +172,6 @@ def test_the_page_references_nothing_outside_itself():
     assert external_references(page) == []
     # The two pictures are inline, the bytes given.
     for key in IMAGES:
-        import base64
         assert f'src="data:image/png;base64,{base64.b64encode(IMAGES[key]).decode()}"' in page
 
 
@@ -186,6 +186,17 @@ def test_the_page_references_nothing_outside_itself():
 def test_the_static_check_finds_an_external_reference(bad):
     page = report_html(document(), IMAGES).replace("</main>", bad + "</main>")
     assert external_references(page), bad
+
+
+def test_the_page_prints_each_stack_from_a_new_page_with_no_dark_background():
+    page = report_html(document(), IMAGES)
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    css = "".join(el.text or "" for el in tree.iter("style"))
+    printed = css[css.index("@media print"):]
+    assert re.search(r"section\.stack \{[^}]*break-before: page", printed)
+    assert re.search(r"img \{[^}]*max-width: 100%", printed)
+    assert re.search(r"body \{[^}]*background: #fff", printed)
+    assert [s.get("id") for s in tree.iter("section") if "stack" in s.get("class", "")] == ["stack-demo"]
 
 
 def test_values_are_escaped():
