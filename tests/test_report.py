@@ -37,7 +37,7 @@ def out(tmp_path_factory):
         args += ["--option", o]
     result = invoke(*args)
     assert result.exit_code == 0, (result.output, result.exception)
-    assert result.output.count("\n") == 1 and result.output.startswith("wrote 3 files: "), result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("wrote 4 files: "), result.output
     return where
 
 
@@ -64,8 +64,8 @@ def test_the_json_holds_previews_figures(out):
         assert o["months"] == est["months"]
         assert o["unpriced"] == est["unpriced"]
         assert o["assumptions"] == est["assumptions"]
-        assert [(x["resource"], x["name"], x["base_monthly"], x["worst_case_monthly"]) for x in o["lines"]] == \
-            [(x["resource"], x["name"], x["base_monthly"], x["worst_case_monthly"]) for x in est["lines"]]
+        fields = ("resource", "name", "base_monthly", "worst_case_monthly", "price", "assumptions")
+        assert [[x[f] for f in fields] for x in o["lines"]] == [[x[f] for f in fields] for x in est["lines"]]
         assert o["guardrails"] == json.loads(result.output)["guardrails"]
 
 

@@ -15,7 +15,8 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,  # a missing value is an error, not an empty string
         keep_trailing_newline=True,
-        autoescape=False,
+        # HTML templates (*.html.j2) escape every value; scripts and markdown are written as they are.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
     )
 
 

@@ -54,8 +54,11 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
     gnnstack/data/cost_analysis.schema.json), and per stack DIR/STACK/cost_dashboard.png (the
     stack file's option, or the first --option: by component, by AWS service, 12 months against
     the budget, top cost drivers, guardrails and unpriced resources) and
-    DIR/STACK/cost_comparison.png (the options side by side). A stack that fails its guardrails
-    is still reported, with its violations; the exit code stays 0.
+    DIR/STACK/cost_comparison.png (the options side by side), then DIR/report.html: one
+    self-contained page for every stack (summary, the pictures inline, options, recommendations,
+    regions, carbon, cost lines, assumptions, unpriced resources, guardrails, price sources;
+    nothing fetched, opens from a file and prints). A stack that fails its guardrails is still
+    reported, with its violations; the exit code stays 0.
 
     \b
     Examples:
@@ -84,15 +87,22 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
         figures.append((partial(dashboard, preferred, budget), folder / "cost_dashboard.png"))
         figures.append((partial(comparison, r.stack, r.assessments, budget, regions=r.regions),
                         folder / "cost_comparison.png"))
+    document = cost_analysis_json(reports, generated_at)
     try:
-        written[0].write_text(json.dumps(cost_analysis_json(reports, generated_at), indent=2, sort_keys=True) + "\n",
-                              encoding="utf-8")
+        written[0].write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         for r in reports:
             (where / r.stack).mkdir(exist_ok=True)
         with progress(f"drawing {len(figures)} figures" + (f" in {workers_for(len(figures))} processes"
                                                            if workers_for(len(figures)) > 1 else "")):
             fork_map(_draw, figures)
         written += [path for _, path in figures]
+        # One page for every stack, from the same document as the JSON and the PNGs just written.
+        from gnnstack.outputs.report_html import IMAGES, image_key, report_html
+
+        with progress("writing report.html"):
+            images = {image_key(r.stack, n): (where / r.stack / n).read_bytes() for r in reports for n in IMAGES}
+            (where / "report.html").write_text(report_html(document, images), encoding="utf-8")
+        written.append(where / "report.html")
     except OSError as e:
         raise GnnstackError(f"cannot write {e.filename or out}: {e.strerror or e}") from None
     click.echo(f"wrote {len(written)} files: " + ", ".join(str(p) for p in written))

@@ -19,11 +19,13 @@ REGIONS_NOTE = ("AWS regions only: the same stack file with `region` changed, bu
 
 def _line(line: Any) -> dict[str, Any]:
     """A line's figures exactly as `preview --format json` writes them, with the catalog service
-    of its price (what the dashboard groups by)."""
+    of its price (what the dashboard groups by), the price itself (its source, date and
+    confidence: the HTML page lists them) and the assumptions the line rests on."""
     full = line.to_json()
     return {"component": line.component, "resource": line.resource, "name": line.name,
             "service": line.price.service, "base_monthly": full["base_monthly"],
-            "worst_case_monthly": full["worst_case_monthly"]}
+            "worst_case_monthly": full["worst_case_monthly"], "price": full["price"],
+            "assumptions": full["assumptions"]}
 
 
 def _option_json(a: Any) -> dict[str, Any]:
