@@ -4,7 +4,7 @@ as `preview`, so the figures are preview's), for the cost analysis document and 
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Optional, Sequence
 
 from .assess import Assessment, assess, guardrail_config
@@ -12,6 +12,11 @@ from .capture_cache import capture_all
 from .errors import ConfigError
 from .options import OPTIONS
 from .project import Project
+from .recommend import Recommendation, recommend
+
+
+# Recommendations are measured for every option (True) or only the stack file's own (False).
+RECOMMEND_EVERY_OPTION = True
 
 
 @dataclass
@@ -19,6 +24,8 @@ class StackReport:
     stack: str
     own_option: str  # the option the stack file chooses
     assessments: list[Assessment]  # one per option, the stack's own first, then registry order
+    # Per option: its recommendations, each measured (gnnstack.recommend); options left out: none computed.
+    recommendations: dict[str, list[Recommendation]] = field(default_factory=dict)
 
     @property
     def own(self) -> Assessment:
@@ -47,9 +54,13 @@ def build(project: Project, stacks: Sequence[str] = (), options: Sequence[str] =
         own = captured[0][1].option
         order = sorted(wanted, key=lambda o: (o != own, OPTIONS.index(o)))
         done = []
+        recommendations = {}
         for i, option in enumerate(order, start=1):
             with step(f"{stack}: {option} ({i}/{len(order)}): pricing, guardrails"):
                 done.append(assess(project, stack, option, prices, config=config, usage_file=usage_file,
                                    usage_others=names))
-        reports.append(StackReport(stack, own, done))
+            if RECOMMEND_EVERY_OPTION or option == own:
+                recommendations[option] = recommend(project, stack, done[-1], prices, usage_file, config, names,
+                                                    step=step)
+        reports.append(StackReport(stack, own, done, recommendations))
     return reports
