@@ -28,7 +28,9 @@ from typing import Any, Callable, ContextManager, Iterator, Literal, Optional
 
 from . import instances
 from .assess import Assessment
+from .costing.catalog import Price, PriceBook
 from .costing.estimate import cents, money
+from .costing.report import price_book
 from .errors import ConfigError
 from .project import Project
 from .reprice import Repricer
@@ -47,6 +49,10 @@ GRAVITON_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "emr": (("emr.primary_instance_type", "emr"), ("emr.core_instance_type", "emr"),
             ("emr.task_instance_type", "emr")),
 }
+
+
+# The discount row a derived price rests on, where its name is not "<kind>-discount".
+DISCOUNT_ROWS = {("sagemaker", "training-spot"): "managed-spot-discount"}
 
 
 @dataclass(frozen=True)
@@ -179,16 +185,29 @@ def candidates(s: Scenario) -> Iterator[Candidate]:
             "what runs all year; scheduled and spot capacity stays on demand.")
 
 
-def _sources(before: Assessment, after: Assessment) -> tuple[str, ...]:
+def _row(p: Price) -> str:
+    origin = "catalog" if not p.overridden else p.origin
+    return f"{origin}: {p.service} {p.item} {p.region} ({p.confidence}, {p.as_of.isoformat()})"
+
+
+def _sources(before: Assessment, after: Assessment, book: PriceBook) -> tuple[str, ...]:
     """The prices the changed stack uses that the stack did not: the catalog rows that made the
-    difference."""
+    difference. A price derived from others (spot or a commitment from a typical discount) is
+    named with its rule, and with the discount row it rests on."""
     had = {(x.price.key, x.price.usd) for x in before.costs.estimate.lines}
     out = {}
     for line in after.costs.estimate.lines:
         p = line.price
-        if (p.key, p.usd) not in had:
-            origin = "catalog" if not p.overridden else p.origin
-            out[f"{origin}: {p.service} {p.item} {p.region} ({p.confidence}, {p.as_of.isoformat()})"] = None
+        if (p.key, p.usd) in had:
+            continue
+        if book.get(p.service, p.item, p.region) is not None:
+            out[_row(p)] = None
+            continue
+        out[f"derived: {p.service} {p.item} {p.region} = {p.source} ({p.confidence})"] = None
+        kind = p.item.split("/")[0]
+        discount = book.get(p.service, DISCOUNT_ROWS.get((p.service, kind), f"{kind}-discount"), p.region)
+        if discount is not None:
+            out[_row(discount)] = None
     return tuple(sorted(out))
 
 
@@ -204,6 +223,7 @@ def recommend(project: Project, stack: str, assessment: Assessment, prices: Opti
     est = assessment.costs.estimate
     before = cents(est.base)
     unpriced = {u.resource for u in est.unpriced}
+    book, _ = price_book(project.root, assessment.scenario.costing.price_overrides, prices)
     found = []
     with tempfile.TemporaryDirectory(prefix="gnnstack-recommend-") as folder:
         repricer = Repricer(project, stack, Path(folder), option, prices, usage_file, config, usage_others)
@@ -221,5 +241,5 @@ def recommend(project: Project, stack: str, assessment: Assessment, prices: Opti
                 continue
             found.append(Recommendation(c.id, c.title, c.changes, before, base,
                                         None if a.worst_case is None else cents(a.worst_case), c.effort, c.risk,
-                                        c.risk_note, _sources(assessment, after)))
+                                        c.risk_note, _sources(assessment, after, book)))
     return sorted(found, key=lambda r: (-r.saving_monthly, r.id))
