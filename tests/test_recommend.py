@@ -169,3 +169,23 @@ def test_the_report_carries_them_and_still_validates(tmp_path, measured):
     for o in doc["stacks"][0]["options"]:
         assert o["recommendations"] == [r.to_json() for r in measured["production", o["option"]][1]]
         assert o["recommendations"], o["option"]
+
+
+@pytest.mark.slow
+def test_the_dashboard_draws_a_bubble_per_recommendation(measured, tmp_path):
+    from matplotlib import image
+
+    from gnnstack.outputs.report_png import RISK_COLOURS, dashboard
+
+    a, recs = measured["production", "neo4j-ec2"]
+    assert {r.risk for r in recs} == {"low", "medium"}
+    path = tmp_path / "dashboard.png"
+    dashboard(a, a.scenario.budget.monthly_usd, path, recs)
+    pixels = image.imread(path)[..., :3]
+    bottom_right = pixels[pixels.shape[0] // 2:, pixels.shape[1] // 2:]  # the recommendations' panel
+    for risk in ("low", "medium"):
+        rgb = [int(RISK_COLOURS[risk][i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        # Bubbles are drawn at 80 % opacity on white: near the colour, not on it.
+        blended = [0.8 * c + 0.2 for c in rgb]
+        near = (abs(bottom_right - blended) < 0.03).all(axis=-1)
+        assert near.sum() > 500, (risk, near.sum())

@@ -113,5 +113,8 @@ def test_every_stack_on_every_option(tmp_path):
     stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
     assert [s["stack"] for s in doc["stacks"]] == stacks
     assert all(sorted(o["option"] for o in s["options"]) == sorted(OPTIONS) for s in doc["stacks"])
+    # The stack file's own option, not the option of the first capture.
+    production = next(s for s in doc["stacks"] if s["stack"] == "production")
+    assert production["stack_option"] == production["options"][0]["option"] == "neo4j-ec2"
     for s in stacks:
         assert (tmp_path / s / "cost_dashboard.png").stat().st_size > 0

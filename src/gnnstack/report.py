@@ -11,7 +11,7 @@ from .assess import Assessment, assess, guardrail_config
 from .capture_cache import capture_all
 from .errors import ConfigError
 from .options import OPTIONS
-from .project import Project
+from .project import Project, load_stack
 from .recommend import Recommendation, recommend
 
 
@@ -51,7 +51,7 @@ def build(project: Project, stacks: Sequence[str] = (), options: Sequence[str] =
     for stack in chosen:
         captured = capture_all(project, stack, wanted, step=step)  # fills the cache, in parallel
         names = frozenset(r.name for graph, _ in captured for r in graph.resources)
-        own = captured[0][1].option
+        own = load_stack(project, stack)[1].option  # the file's own: each capture's scenario has its option
         order = sorted(wanted, key=lambda o: (o != own, OPTIONS.index(o)))
         done = []
         recommendations = {}

@@ -46,7 +46,8 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
     Written: DIR/cost_analysis.json (every stack and option; its JSON Schema is
     gnnstack/data/cost_analysis.schema.json), and per stack DIR/STACK/cost_dashboard.png (the
     stack file's option, or the first --option: by component, by AWS service, 12 months against
-    the budget, top cost drivers, guardrails and unpriced resources) and
+    the budget, top cost drivers, carbon by component, the recommendations (saving vs effort, each
+    saving measured by re-pricing the changed stack file), guardrails and unpriced resources) and
     DIR/STACK/cost_comparison.png (the options side by side). A stack that fails its guardrails
     is still reported, with its violations; the exit code stays 0.
 
@@ -77,7 +78,8 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
             budget = r.own.scenario.budget.monthly_usd
             with progress(f"{r.stack}: drawing the dashboard and the comparison"):
                 preferred = r.own if not options or r.own_option in options else r.assessments[0]
-                dashboard(preferred, budget, folder / "cost_dashboard.png")
+                dashboard(preferred, budget, folder / "cost_dashboard.png",
+                          r.recommendations.get(preferred.graph.option, []))
                 comparison(r.stack, r.assessments, budget, folder / "cost_comparison.png")
             written += [folder / "cost_dashboard.png", folder / "cost_comparison.png"]
     except OSError as e:
