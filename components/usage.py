@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from gnnstack import sizing
 from gnnstack.costing.pricers.autoscaling_group import AutoScalingGroupUsage
+from gnnstack.costing.pricers.ec2_instance import Ec2InstanceUsage
 from gnnstack.costing.pricers.emr_cluster import EmrClusterUsage
 from gnnstack.costing.pricers.glue_job import GlueJobUsage
 from gnnstack.costing.pricers.kinesis_stream import StreamUsage
@@ -227,11 +228,17 @@ def _replication_gb(s: Scenario, servers: int) -> Decimal:
     return (daily_gb * s.month_days * (servers - 1) * 2).quantize(Decimal("0.001"))
 
 
+def _commitment(s: Scenario) -> Optional[From]:
+    """`costing.commitment` for always-on instances, when the stack file buys them under one."""
+    return From("costing.commitment") if s.costing.commitment != "none" else None
+
+
 def _neo4j(d: Declarations, s: Scenario, name: str) -> None:
     n = s.neo4j
     d.usage(f"{name}-asg", AutoScalingGroupUsage,
             inter_az_gb_per_month=Derived(_replication_gb(s, n.servers), *GRAPH, "neo4j.servers",
                                           "costing.month_days") if n.servers > 1 else None,
+            commitment=_commitment(s),
             config=_config(s, "neo4j.instance_type", "neo4j.servers", "neo4j.max_servers"))
     _licence(d, s, name, "neo4j")
 
@@ -248,7 +255,11 @@ def _licence(d: Declarations, s: Scenario, name: str, product: str) -> None:
 def _tigergraph(d: Declarations, s: Scenario, name: str) -> None:
     _licence(d, s, name, "tigergraph")
     for i in range(s.tigergraph.nodes):
-        d.config(f"{name}-m{i + 1}", "tigergraph.instance_type", "tigergraph.nodes")
+        if s.costing.commitment != "none":
+            d.usage(f"{name}-m{i + 1}", Ec2InstanceUsage, commitment=_commitment(s),
+                    config=_config(s, "tigergraph.instance_type", "tigergraph.nodes"))
+        else:
+            d.config(f"{name}-m{i + 1}", "tigergraph.instance_type", "tigergraph.nodes")
 
 
 def _emr(d: Declarations, s: Scenario, name: str) -> None:

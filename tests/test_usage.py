@@ -71,7 +71,7 @@ def test_a_required_field_nobody_sets_is_needs_usage_and_a_default_is_shown_as_o
         _, assumptions = empty.resolve("r", rtype, model)
         # Quiet fields (used by some resources of the type only) are listed only where set.
         assert {a.name for a in assumptions} == {k for k in model.model_fields if not model.quiet(k)}
-        assert {a.source for a in assumptions} == {DEFAULT}
+        assert all(a.source == DEFAULT for a in assumptions)  # none at all for a model of quiet fields only
 
 
 def test_a_quiet_field_is_listed_where_it_is_set_and_only_there():

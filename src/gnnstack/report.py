@@ -13,8 +13,12 @@ from .assess import Assessment, assess, guardrail_config
 from .capture_cache import capture_all
 from .errors import ConfigError
 from .options import OPTIONS
-from .project import Project
-from .variant import Variants
+from .project import Project, load_stack
+from .recommend import Recommendation, recommend
+from .reprice import Repricer
+
+# Recommendations are measured for every option (True) or only the stack file's own (False).
+RECOMMEND_EVERY_OPTION = True
 
 
 @dataclass
@@ -30,6 +34,8 @@ class StackReport:
     own_option: str  # the option the stack file chooses
     assessments: list[Assessment]  # one per option, the stack's own first, then registry order
     regions: list[RegionCost] = field(default_factory=list)  # the own option in each catalog region
+    # Per option: its recommendations, each measured (gnnstack.recommend); options left out: none computed.
+    recommendations: dict[str, list[Recommendation]] = field(default_factory=dict)
 
     @property
     def own(self) -> Assessment:
@@ -55,14 +61,18 @@ def build(project: Project, stacks: Sequence[str] = (), options: Sequence[str] =
     for stack in chosen:
         captured = dict(zip(wanted, capture_all(project, stack, wanted, step=step)))  # in parallel
         names = frozenset(r.name for graph, _ in captured.values() for r in graph.resources)
-        own = next(iter(captured.values()))[1].option
+        own = load_stack(project, stack)[1].option  # the file's own: each capture's scenario has its option
         order = sorted(wanted, key=lambda o: (o != own, OPTIONS.index(o)))
         done = []
+        recommendations = {}
         for i, option in enumerate(order, start=1):
             with step(f"{stack}: {option} ({i}/{len(order)}): pricing, guardrails"):
                 done.append(assess(project, stack, option, prices, config=config, usage_file=usage_file,
                                    usage_others=names, captured=captured[option]))
-        r = StackReport(stack, own, done)
+            if RECOMMEND_EVERY_OPTION or option == own:
+                recommendations[option] = recommend(project, stack, done[-1], prices, usage_file, config, names,
+                                                    step=step)
+        r = StackReport(stack, own, done, recommendations=recommendations)
         r.regions = regions(project, r.own, prices, usage_file, config, names, step)
         reports.append(r)
     return reports
@@ -77,13 +87,11 @@ def regions(project: Project, own: Assessment, prices: Optional[str], usage_file
     stack, option, here = own.graph.stack, own.graph.option, own.scenario.region
     rows = []
     with tempfile.TemporaryDirectory(prefix="gnnstack-report-") as folder:
-        variants = Variants(project, stack, Path(folder))
+        repricer = Repricer(project, stack, Path(folder), option, prices, usage_file, config, names)
         for region in sorted(set(catalog_regions()) | {here}):
             if region == here:
                 rows.append(RegionCost(region, True, own))
                 continue
             with step(f"{stack}: {option} in {region}: pricing"):
-                rows.append(RegionCost(region, False, assess(
-                    variants.project({"region": region}), stack, option, prices, config=config,
-                    usage_file=usage_file, usage_others=names)))
+                rows.append(RegionCost(region, False, repricer.assess({"region": region})))
     return rows

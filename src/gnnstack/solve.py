@@ -1,10 +1,10 @@
 """`gnnstack solve STACK`: the largest settings of a stack's cost knobs that keep its monthly cost
 (base, or worst case) within a budget.
 
-Every candidate is priced exactly as `gnnstack preview` prices a stack file: the stack file with
-the knobs changed is written to a scratch folder beside nothing else, its program is captured
-(through the capture cache: a setting tried before costs nothing) and priced with the stack's
-declared usage, price overrides and usage file. Most knobs change the captured resources (reader
+Every candidate is priced exactly as `gnnstack preview` prices a stack file (`reprice.Repricer`):
+the stack file with the knobs changed is written to a scratch folder beside nothing else, its
+program is captured (through the capture cache: a setting tried before costs nothing) and priced
+with the stack's declared usage, price overrides and usage file. Most knobs change the captured resources (reader
 instances, server counts, worker counts), so there is no cheaper path that stays exact.
 
 The search, in words (also in `gnnstack solve --help`):
@@ -20,18 +20,16 @@ The search, in words (also in `gnnstack solve --help`):
 
 from __future__ import annotations
 
-import copy
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Optional
 
-import yaml
-
 from .costing.inverse import Budget
 from .errors import ConfigError
-from .project import SCENARIO_KEY, Project, read_stack_config
+from .project import SCENARIO_KEY, Project
+from .reprice import Repricer
 from .scenario import Scenario
 
 
@@ -120,16 +118,6 @@ def measure(p: Priced, worst_case: bool) -> Decimal:
     return p.worst_bounded if worst_case else p.base
 
 
-def _set(raw: dict, path: str, value: int | str) -> None:
-    node = raw
-    parts = path.split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise ConfigError(f"{path}: {part} is not a mapping in the stack file")
-    node[parts[-1]] = value
-
-
 def _is_set(raw: dict, path: str) -> bool:
     node: Any = raw
     for part in path.split("."):
@@ -140,37 +128,24 @@ def _is_set(raw: dict, path: str) -> bool:
 
 
 class _Pricer:
-    """Prices the stack file with some knobs changed, as `preview` would; remembers each answer."""
+    """Prices the stack file with some knobs changed, as `preview` would (`reprice.Repricer`);
+    remembers each answer."""
 
     def __init__(self, project: Project, stack: str, option: Optional[str], scratch: Path,
                  step: Callable[[str], ContextManager[object]]) -> None:
-        from .assess import guardrail_config
-
-        self.project, self.stack, self.option, self.step = project, stack, option, step
-        self.config = read_stack_config(project, stack)
-        self.scratch = Project(project.root, project.name, scratch)
-        self.guardrails = guardrail_config(project, None)
+        self.stack, self.step = stack, step
+        self.repricer = Repricer(project, stack, scratch, option)
         self.seen: dict[tuple, Priced | ConfigError] = {}
-
-    def stack_config(self, values: dict[str, int | str]) -> dict:
-        config = copy.deepcopy(self.config)
-        for path, value in sorted(values.items()):
-            _set(config[SCENARIO_KEY], path, value)
-        return config
 
     def __call__(self, values: dict[str, int | str]) -> Priced | ConfigError:
         """The price with `values`, or the ConfigError the stack file's rules give for them."""
         key = tuple(sorted(values.items()))
         if key in self.seen:
             return self.seen[key]
-        from .assess import assess
-
-        self.scratch.stack_file(self.stack).write_text(
-            yaml.safe_dump({"config": self.stack_config(values)}, sort_keys=True), encoding="utf-8")
         shown = ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in key) or "the stack file as it is"
         try:
             with self.step(f"{self.stack}: pricing {shown}"):
-                a = assess(self.scratch, self.stack, self.option, config=self.guardrails)
+                a = self.repricer.assess(values)
             e = a.costs.estimate
             found: Priced | ConfigError = Priced(e.base, e.worst_case_bounded,
                                                  tuple(f"{x.resource}: {x.name}" for x in e.unbounded))

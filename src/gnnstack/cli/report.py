@@ -53,12 +53,14 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
     Written: DIR/cost_analysis.json (every stack and option; its JSON Schema is
     gnnstack/data/cost_analysis.schema.json), and per stack DIR/STACK/cost_dashboard.png (the
     stack file's option, or the first --option: by component, by AWS service, 12 months against
-    the budget, top cost drivers, guardrails and unpriced resources) and
-    DIR/STACK/cost_comparison.png (the options side by side), then DIR/report.html: one
-    self-contained page for every stack (summary, the pictures inline, options, recommendations,
-    regions, carbon, cost lines, assumptions, unpriced resources, guardrails, price sources;
-    nothing fetched, opens from a file and prints). A stack that fails its guardrails is still
-    reported, with its violations; the exit code stays 0.
+    the budget, top cost drivers, carbon by component, the recommendations (saving vs effort, each
+    saving measured by re-pricing the changed stack file), guardrails and unpriced resources) and
+    DIR/STACK/cost_comparison.png (the options side by side, and the stack file's option in every
+    region the price catalog covers: cost and carbon), then DIR/report.html: one self-contained
+    page for every stack (summary, the pictures inline, options, recommendations, regions,
+    carbon, cost lines, assumptions, unpriced resources, guardrails, price sources; nothing
+    fetched, opens from a file and prints). A stack that fails its guardrails is still reported,
+    with its violations; the exit code stays 0.
 
     \b
     Examples:
@@ -84,7 +86,9 @@ def report(stacks: tuple[str, ...], out: str, options: tuple[str, ...], prices: 
         folder = where / r.stack
         budget = r.own.scenario.budget.monthly_usd
         preferred = r.own if not options or r.own_option in options else r.assessments[0]
-        figures.append((partial(dashboard, preferred, budget), folder / "cost_dashboard.png"))
+        figures.append((partial(dashboard, preferred, budget,
+                                recommendations=r.recommendations.get(preferred.graph.option, [])),
+                        folder / "cost_dashboard.png"))
         figures.append((partial(comparison, r.stack, r.assessments, budget, regions=r.regions),
                         folder / "cost_comparison.png"))
     document = cost_analysis_json(reports, generated_at)

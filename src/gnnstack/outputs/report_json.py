@@ -1,5 +1,6 @@
 """`gnnstack report`'s cost_analysis.json: per stack and option, the estimate, the 12-month
-projection, what is unpriced and the guardrail verdicts. Its shape is the JSON Schema
+projection, what is unpriced, the guardrail verdicts, the recommendations (each measured by
+re-pricing the changed stack file) and carbon. Its shape is the JSON Schema
 `gnnstack/data/cost_analysis.schema.json`; a field's meaning never changes without a new
 REPORT_SCHEMA."""
 
@@ -28,7 +29,7 @@ def _line(line: Any) -> dict[str, Any]:
             "assumptions": full["assumptions"]}
 
 
-def _option_json(a: Any) -> dict[str, Any]:
+def _option_json(a: Any, recommendations: Any) -> dict[str, Any]:
     est = a.costs.estimate
     return {
         "option": a.graph.option,
@@ -39,8 +40,7 @@ def _option_json(a: Any) -> dict[str, Any]:
         "months": [{"month": i, "base": money(v)} for i, v in enumerate(est.months(), start=1)],
         "unpriced": [u.to_json() for u in est.unpriced],
         "guardrails": a.verdict.to_json(),
-        # Filled by a later version; the schema says what an empty list means.
-        "recommendations": [],
+        "recommendations": [x.to_json() for x in recommendations],
         "carbon": a.carbon.to_json(),
     }
 
@@ -69,7 +69,7 @@ def cost_analysis_json(reports: Any, generated_at: Any) -> dict[str, Any]:
         stacks.append({
             "stack": r.stack, "environment": s.environment, "region": s.region, "stack_option": r.own_option,
             "budget_monthly": money(s.budget.monthly_usd),
-            "options": [_option_json(a) for a in r.assessments],
+            "options": [_option_json(a, r.recommendations.get(a.graph.option, [])) for a in r.assessments],
             "regions": _regions_json(r),
         })
     return {"schema": REPORT_SCHEMA, "generator": f"gnnstack {__version__}", "generated_at": clock.iso(generated_at),

@@ -87,12 +87,107 @@ def _text_panel(ax: Any, title: str, lines: list[tuple[str, str]]) -> None:
                 return
 
 
-def dashboard(a: Any, budget: Decimal, path: Path) -> None:
+EFFORTS = ("low", "medium", "high")
+RISK_COLOURS = {"low": "#009E73", "medium": "#E69F00", "high": "#D55E00"}  # Okabe-Ito
+CARBON = "#1e7d32"
+
+
+def _carbon_panel(ax: Any, est: Any) -> None:
+    """kg CO2e a month by component (bars), with the total, the utilisation and PUE it assumes."""
+    carbon = estimate_carbon(est)
+    if carbon.grid is None:
+        ax.axis("off")
+        ax.set_title("Carbon by component (kg CO2e/month)", loc="left")
+        ax.text(0.0, 0.9, f"Not estimated: no grid factor for {carbon.region}.", transform=ax.transAxes,
+                fontsize=12, color=MUTED, va="top")
+        return
+    comps = sorted(carbon.by_component(), key=lambda c: (-c[2], c[0]))
+    shown = comps[:TOP]
+    ax.set_title(f"Carbon by component: {round_kwh(carbon.kg_co2e)} kg CO2e/month ({round_kwh(carbon.kwh)} kWh)",
+                 loc="left")
+    y = list(range(len(shown)))[::-1]
+    kg = [float(c[2]) for c in shown]
+    right = max(kg + [1.0]) * 1.3
+    ax.barh(y, kg, color=CARBON, height=0.6)
+    for yi, (_, kwh, k) in zip(y, shown):
+        ax.text(float(k), yi, f" {round_kwh(k)} kg ({round_kwh(kwh)} kWh)", va="center", fontsize=10, color=MUTED)
+    ax.set_yticks(y, [_short(c[0], 46) for c in shown])
+    ax.set_xlim(0, right)
+    ax.set_xlabel("kg CO2e per month")
+    notes = [f"at {(carbon.utilisation * 100).normalize():f}% CPU utilisation, PUE {carbon.pue.value}, "
+             f"grid {carbon.region} (CCF method)"]
+    if len(comps) > len(shown):
+        notes.append(f"{len(comps) - len(shown)} smaller components not drawn")
+    if carbon.not_estimated:
+        notes.append(f"{len(carbon.not_estimated)} lines not estimated (listed in cost_analysis.json)")
+    ax.text(0.99, 0.02, "\n".join(notes), transform=ax.transAxes, ha="right", va="bottom", fontsize=10,
+            color=MUTED)
+
+
+def _recommendations_panel(ax: Any, key: Any, recommendations: Sequence[Any]) -> None:
+    """Saving against effort, one numbered bubble per recommendation (area grows with the saving),
+    coloured by risk; beside it (`key`) what each number is, what it saves and what to change."""
+    ax.set_title("Recommendations: USD/month saved vs effort", loc="left")
+    ax.set_xticks(range(len(EFFORTS)), list(EFFORTS))
+    ax.set_xlabel("effort to make the change")
+    ax.set_xlim(-0.6, len(EFFORTS) - 0.4)
+    ax.set_ylabel("USD per month saved (measured)")
+    key.axis("off")
+    if not recommendations:
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "No change gnnstack tries\nsaves money on this option.", transform=ax.transAxes,
+                ha="center", va="center", fontsize=12, color=MUTED)
+        return
+    ranked = sorted(recommendations, key=lambda r: (-r.saving_monthly, r.id))
+    top = float(ranked[0].saving_monthly)
+    ax.set_ylim(0, top * 1.3)
+    # Bubbles of the same effort side by side, largest first, so that they do not hide each other.
+    by_effort: dict[str, list[Any]] = {}
+    for r in ranked:
+        by_effort.setdefault(r.effort, []).append(r)
+    for effort, group in by_effort.items():
+        n = len(group)
+        for i, r in enumerate(group):
+            x = EFFORTS.index(effort) + (0 if n == 1 else -0.3 + 0.6 * i / (n - 1))
+            v = float(r.saving_monthly)
+            ax.scatter([x], [v], s=250 + 1500 * v / top, color=RISK_COLOURS[r.risk], alpha=0.8,
+                       edgecolors="white", linewidths=1.5, zorder=3)
+            ax.text(x, v, str(ranked.index(r) + 1), ha="center", va="center", fontsize=11, fontweight="bold",
+                    color="white", zorder=4)
+    ax.grid(axis="y", alpha=0.3)
+    handles = [ax.scatter([], [], s=100, color=colour, alpha=0.8) for colour in RISK_COLOURS.values()]
+    ax.legend(handles, list(RISK_COLOURS), title="risk", loc="upper right", fontsize=9.5, title_fontsize=9.5,
+              frameon=False, ncol=3, handletextpad=0.1, columnspacing=0.6)
+    y = 1.0
+    for i, r in enumerate(ranked, start=1):
+        for j, part in enumerate(textwrap.wrap(r.title, 32)[:2]):
+            key.text(0.0, y, f"{i}  {part}" if j == 0 else f"    {part}", transform=key.transAxes, va="top",
+                     fontsize=11, fontweight="bold")
+            y -= 0.055
+        change: list[str] = []
+        for c in r.changes:  # "path: from → to", split after the path when it is long
+            text = c.text()
+            change += [text] if len(text) <= 38 else [f"{text.split(': ', 1)[0]}:", f"  {text.split(': ', 1)[1]}"]
+        for part in [f"{_usd(r.saving_monthly)}/month · {r.effort} effort · {r.risk} risk", *change][:4]:
+            key.text(0.04, y, part, transform=key.transAxes, va="top", fontsize=10, color=MUTED)
+            y -= 0.05
+        y -= 0.02
+        if y < 0.12 and i < len(ranked):
+            key.text(0.0, y, f"+ {len(ranked) - i} more in cost_analysis.json", transform=key.transAxes, va="top",
+                     fontsize=10, color=MUTED)
+            break
+    key.text(0.0, 0.0, "bubble area grows with the saving; each saving is\nthe stack re-priced with the change",
+             transform=key.transAxes, va="bottom", fontsize=9.5, color=MUTED)
+
+
+def dashboard(a: Any, budget: Decimal, path: Path, recommendations: Sequence[Any] = ()) -> None:
     """Six panels for one assessment: by component, by service, the 12 months against the
-    budget, the top cost drivers, guardrails and unpriced resources, and the figures not yet
-    computed (carbon, recommendations)."""
+    budget, the top cost drivers, carbon by component and the recommendations (saving vs
+    effort); under them a strip with the guardrail verdict and the unpriced resources.
+    `recommendations`: gnnstack.recommend.Recommendation list of this assessment's option."""
     est = a.costs.estimate
-    fig, axes = plt.subplots(3, 2, figsize=(20, 16), dpi=DPI, gridspec_kw={"height_ratios": [1, 1, 0.6]})
+    fig, axes = plt.subplots(4, 2, figsize=(20, 22), dpi=DPI, gridspec_kw={"height_ratios": [1, 1, 1, 0.45]})
     fig.suptitle(f"{a.graph.stack} · {a.graph.option} · {a.scenario.region} — monthly cost "
                  f"{_usd(est.base)} base, {_usd(est.worst_case)} worst case", fontsize=18, fontweight="bold")
 
@@ -128,33 +223,27 @@ def dashboard(a: Any, budget: Decimal, path: Path) -> None:
     _ranges(ax, [f"{x.resource}: {x.name}" for x in top], [x.base_monthly for x in top],
             [x.worst_monthly for x in top], "USD per month")
 
-    v = a.verdict
-    rows: list[tuple[str, str]] = [("PASS — no mandatory rule fails" if v.passed else "FAIL — a mandatory rule fails",
-                                    "#1e7d32" if v.passed else WORST)]
-    # Unpriced first, one line each, so that a long list of violations never hides it.
-    if est.unpriced:
-        rows.append((f"Unpriced ({len(est.unpriced)}): not in the totals, not $0", WORST))
-        rows += [(_short(f"? {u.resource} ({u.type}): {u.reason}", 95), MUTED) for u in est.unpriced]
-    else:
-        rows.append(("Every resource is priced.", MUTED))
-    rows += [(_short(f"✗ [{x.level}] {x.rule}: {x.resource} — {x.message}", 95),
-              WORST if x.level == "mandatory" else MUTED) for x in v.violations]
-    rows += [(f"waived {x.rule}: {x.resource}", MUTED) for x, _ in v.waived]
-    _text_panel(axes[2][0], "Guardrails and unpriced resources", rows)
+    _carbon_panel(axes[2][0], est)
+    # The recommendations' cell holds the bubbles and, beside them, what each number is.
+    cell = axes[2][1].get_subplotspec().subgridspec(1, 2, width_ratios=[1, 1], wspace=0.08)
+    axes[2][1].remove()
+    _recommendations_panel(fig.add_subplot(cell[0]), fig.add_subplot(cell[1]), recommendations)
 
-    carbon = estimate_carbon(est)
-    if carbon.grid is None:
-        rows = [(f"Carbon: not estimated (no grid factor for {carbon.region})", MUTED)]
+    v = a.verdict
+    left: list[tuple[str, str]] = [("PASS — no mandatory rule fails" if v.passed else "FAIL — a mandatory rule fails",
+                                    "#1e7d32" if v.passed else WORST)]
+    left += [(_short(f"✗ [{x.level}] {x.rule}: {x.resource} — {x.message}", 95),
+              WORST if x.level == "mandatory" else MUTED) for x in v.violations]
+    left += [(f"waived {x.rule}: {x.resource}", MUTED) for x, _ in v.waived]
+    # Unpriced in its own column, so that a long list of violations never hides it.
+    right: list[tuple[str, str]] = []
+    if est.unpriced:
+        right.append((f"Unpriced ({len(est.unpriced)}): not in the totals, not $0", WORST))
+        right += [(_short(f"? {u.resource} ({u.type}): {u.reason}", 95), MUTED) for u in est.unpriced]
     else:
-        rows = [(f"{round_kwh(carbon.kg_co2e)} kg CO2e a month ({round_kwh(carbon.kwh)} kWh)", "#1e7d32"),
-                (f"at {(carbon.utilisation * 100).normalize():f}% utilisation, PUE {carbon.pue.value}, "
-                 f"grid {carbon.region}", MUTED)]
-        rows += [(_short(f"{name}: {round_kwh(kg)} kg ({round_kwh(kwh)} kWh)", 60), MUTED)
-                 for name, kwh, kg in sorted(carbon.by_component(), key=lambda c: (-c[2], c[0]))[:4]]
-        if carbon.not_estimated:
-            rows.append((f"{len(carbon.not_estimated)} lines not estimated (listed in cost_analysis.json)", MUTED))
-    rows.append(("Recommendations: not computed yet.", MUTED))
-    _text_panel(axes[2][1], "Carbon a month (CCF method); recommendations", rows)
+        right.append(("Every resource is priced.", MUTED))
+    _text_panel(axes[3][0], "Guardrails", left)
+    _text_panel(axes[3][1], "Unpriced resources", right)
 
     fig.tight_layout(rect=(0, 0, 1, 0.97), h_pad=3, w_pad=4)
     fig.savefig(path, dpi=DPI, facecolor="white")

@@ -27,3 +27,9 @@ class Costing(Model):
                                   "project; --usage replaces it")
     nat_gb_per_month: Annotated[Decimal, Field(ge=0)] = Field(
         default=Decimal(100), description="Data through the NAT gateway a month, in GB (usage estimate)")
+    commitment: Literal["none", "savings-plan-1y"] = Field(
+        default="none", description="How always-on instances are bought: none (on demand), or savings-plan-1y "
+                                    "(a 1-year Compute Savings Plan, no upfront, priced from the catalog's "
+                                    "savings-plan rows). Applies to capacity that runs all month (Neptune "
+                                    "instances, EC2 instances, Auto Scaling groups without schedules), never "
+                                    "to scheduled or spot capacity")

@@ -11,7 +11,7 @@ as gp3 and says so.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Hashable, Optional
+from typing import Any, Hashable, Literal, Optional
 
 from ..catalog import Price, component_role
 from ..lines import CostLine, MissingPrice, NotPriceable, PricingContext, derived, exact, number, picked
@@ -50,6 +50,33 @@ def ec2_prices(ctx: PricingContext, instance_type: str, spot: bool) -> tuple[Pri
     discount = ctx.price("ec2", "spot-discount")
     return derived(on_demand, 1 - discount.usd, f"spot/{instance_type}",
                    f"on-demand x (1 - {discount.usd} typical spot discount)", discount), on_demand, "spot"
+
+
+# `costing.commitment` values the pricers honour, with how a line names them.
+COMMITMENTS = {"savings-plan-1y": "1-year Savings Plan"}
+Commitment = Literal["savings-plan-1y"]
+
+
+def commitment_price(ctx: PricingContext, instance_type: str, commitment: Commitment) -> Price:
+    """The hourly price of `instance_type` under `commitment`: the catalog's own row
+    (`ec2 savings-plan-1y/<type>`) when it has one, else on demand less the catalog's typical
+    discount for the commitment (`ec2 savings-plan-1y-discount`), like spot's."""
+    found = ctx.find("ec2", f"{commitment}/{instance_type}")
+    if found is not None:
+        return found
+    on_demand = ctx.price("ec2", f"on-demand/{instance_type}")
+    discount = ctx.price("ec2", f"{commitment}-discount")
+    return derived(on_demand, 1 - discount.usd, f"{commitment}/{instance_type}",
+                   f"on-demand x (1 - {discount.usd} typical {COMMITMENTS[commitment]} discount)", discount)
+
+
+def committed_line(ctx: PricingContext, r: Resource, instance_type: str, commitment: Commitment,
+                   hours: Decimal, note: str = "") -> CostLine:
+    """Always-on hours bought under `commitment`: billed whether they run or not, so the worst
+    case is the same hours at the same price."""
+    price = commitment_price(ctx, instance_type, commitment)
+    return ctx.line(r, f"Instance usage ({COMMITMENTS[commitment]}, {instance_type})", "hours", hours, hours,
+                    price, price, note=note)
 
 
 def instance_line(ctx: PricingContext, r: Resource, instance_type: str, spot: bool, base_hours: Decimal,

@@ -5,7 +5,9 @@ The launch template is found by id, or else as the one template in the group's c
 preview does not know ids yet). Scheduled actions (children of the group) give the capacity
 pattern: from each scale-up to the next scale-down the group holds its scheduled capacity (an
 instance that ends early is replaced until the window closes), so the whole window is priced.
-Replication traffic between servers in different AZs is usage (`AutoScalingGroupUsage`)."""
+Replication traffic between servers in different AZs is usage (`AutoScalingGroupUsage`), and so
+is a commitment (a 1-year Savings Plan): it applies to a group with no schedules and no spot,
+whose desired capacity runs all month; capacity above it (the worst case) stays on demand."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from decimal import Decimal
 from typing import Any, Hashable, Optional
 
 from ._registry import pricer
-from ._compute import instance_line, scope_of, volume_key, volume_lines
+from ._compute import Commitment, committed_line, instance_line, scope_of, volume_key, volume_lines
 from .schedules import window_hours
 from ..lines import MISSING, CostLine, NotPriceable, PricingContext, exact, number, picked
 from ..schedule import runs_per_month
@@ -29,6 +31,10 @@ class AutoScalingGroupUsage(Usage):
     inter_az_gb_per_month: Optional[Decimal] = usage_field(
         "GB/month", "Data its instances send each other across AZs a month (replication), billed out and in",
         None, le=10 ** 9, default_text="none (no replication traffic)")
+    commitment: Optional[Commitment] = usage_field(
+        "", "How the group's always-on capacity is bought: savings-plan-1y (a 1-year Compute Savings Plan, no "
+            "upfront) for the desired capacity of a group with no schedules and no spot; none: on demand", None,
+        ge=None, default_text="none (on demand)", quiet=True)
 
 
 def launch_template(r: Resource, ctx: PricingContext) -> Resource:
@@ -78,6 +84,7 @@ def _key(r: Resource, ctx: PricingContext, template: Resource) -> Hashable:
                   else exact(m) for m in mappings) if isinstance(mappings, list) else exact(mappings),
             tuple(picked(s.inputs, "desiredCapacity", "recurrence") for s in ctx.children(r, SCHEDULE)),
             exact(ctx.usage(r, AutoScalingGroupUsage).inter_az_gb_per_month),
+            exact(ctx.usage(r, AutoScalingGroupUsage).commitment),
             scope_of(ctx, r))
 
 
@@ -95,10 +102,18 @@ def _lines(r: Resource, ctx: PricingContext, template: Resource) -> list[CostLin
         raise NotPriceable("on-demand base capacity with spot above it is not priced yet")
     spot_share = (100 - on_demand_pct) / 100
     lines: list[CostLine] = []
-    for spot, share in ((False, 1 - spot_share), (True, spot_share)):
-        if share > 0:
-            lines.append(instance_line(ctx, r, instance_type, spot, base_hours * share, worst_hours * share,
-                                       note=f"base: {basis}; worst: max_size {max_size} all month"))
+    commitment = ctx.usage(r, AutoScalingGroupUsage).commitment
+    if commitment is not None and spot_share == 0 and not ctx.children(r, SCHEDULE) and desired > 0:
+        lines.append(committed_line(ctx, r, instance_type, commitment, desired * ctx.hours,
+                                    note=f"{desired} instances all month, committed"))
+        if max_size > desired:
+            lines.append(instance_line(ctx, r, instance_type, False, Decimal(0), (max_size - desired) * ctx.hours,
+                                       note=f"above the commitment, on demand: worst: max_size {max_size} all month"))
+    else:
+        for spot, share in ((False, 1 - spot_share), (True, spot_share)):
+            if share > 0:
+                lines.append(instance_line(ctx, r, instance_type, spot, base_hours * share, worst_hours * share,
+                                           note=f"base: {basis}; worst: max_size {max_size} all month"))
     lines += _interaz(r, ctx)
     for mapping in template.inputs.get("blockDeviceMappings") or []:
         ebs = mapping.get("ebs") or {}
