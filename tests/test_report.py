@@ -145,3 +145,17 @@ def test_each_region_row_is_a_preview_of_the_stack_file_with_that_region(out, tm
         assert row["kwh"] == preview["carbon"]["monthly"]["kwh"], row
     kg = {r["region"]: r["kg_co2e"] for r in regions["rows"]}
     assert len(set(kg.values())) == len(kg), f"each region's grid gives its own carbon: {kg}"
+
+
+@pytest.mark.slow  # a second report of the module's stack
+def test_the_same_inputs_give_byte_identical_files(out, tmp_path):
+    args = ["report", "experiment", "--out", str(tmp_path)]
+    for o in OPTIONS_SHOWN:
+        args += ["--option", o]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    first = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    again = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert first == again and len(first) == 4, (first, again)
+    for name in first:
+        assert (out / name).read_bytes() == (tmp_path / name).read_bytes(), f"{name} differs between two runs"

@@ -15,6 +15,7 @@ import hashlib
 import importlib.util
 import json
 import os
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, ContextManager, Optional, Sequence
@@ -34,6 +35,19 @@ def cache_dir() -> Optional[Path]:
     root = os.environ.get("GNNSTACK_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gnnstack")
     return Path(root) / "captures"
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """Every gnnstack package file's name and bytes, hashed once per process (the code a process
+    runs does not change under it; `report` computes a hundred cache keys)."""
+    h = hashlib.sha256()
+    for path in _package_files():
+        h.update(str(path.name).encode() + b"\0")
+        h.update(path.read_bytes())
+    for name in ("pulumi", "pulumi-aws"):
+        h.update(_version(name).encode() + b"\0")
+    return h.digest()
 
 
 def _package_files() -> list[Path]:
@@ -58,12 +72,12 @@ def cache_key(project: Project, stack: str, option: Optional[str], scenario: Sce
     h = hashlib.sha256()
     expires = scenario.expires_at()
     for part in (str(_VERSION), stack, option or "", scenario.option, expires.isoformat() if expires else "",
-                 _version("pulumi"), _version("pulumi-aws"), os.environ.get("GNNSTACK_LOCAL_ENDPOINT", "")):
+                 os.environ.get("GNNSTACK_LOCAL_ENDPOINT", "")):
         h.update(part.encode() + b"\0")
-    for path in [project.stack_file(stack), project.root / "__main__.py", project.root / "Pulumi.yaml",
-                 *_package_files()]:
+    for path in [project.stack_file(stack), project.root / "__main__.py", project.root / "Pulumi.yaml"]:
         h.update(str(path.name).encode() + b"\0")
         h.update(path.read_bytes() if path.exists() else b"")
+    h.update(_code_digest())  # the package's files and the Pulumi packages' versions
     return h.hexdigest()[:32]
 
 

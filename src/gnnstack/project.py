@@ -75,9 +75,14 @@ def read_text(path: Path, what: str) -> str:
         raise ConfigError(f"cannot read the {what}: {e.strerror or e}", source=str(path)) from None
 
 
+# libyaml's parser when PyYAML has it (about 10x faster, same safe constructors): `report` and
+# `solve` read stack files a hundred times a run.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, what: str = "stack file") -> dict[str, Any]:
     try:
-        data = yaml.safe_load(read_text(path, what)) or {}
+        data = yaml.load(read_text(path, what), Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

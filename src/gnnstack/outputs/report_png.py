@@ -33,8 +33,20 @@ plt.rcParams.update({"font.size": 12, "axes.titlesize": 15, "axes.titleweight": 
                      "axes.spines.top": False, "axes.spines.right": False})
 
 
+def _save(fig: Any, path: Path) -> None:
+    """PNG with no metadata that changes between runs; zlib level 3: as small within a few per
+    cent as the default, in less time."""
+    fig.savefig(path, dpi=DPI, facecolor="white", metadata={"Software": None}, pil_kwargs={"compress_level": 3})
+    plt.close(fig)
+
+
 def _usd(v: Optional[Decimal]) -> str:
     return "unbounded" if v is None else f"${v:,.2f}"
+
+
+def _bar_usd(v: float) -> str:
+    """A bar's label: cents, and "< $0.01" for an amount that is not zero but rounds to it."""
+    return "< $0.01" if 0 < v < 0.005 else _usd(Decimal(str(v)).quantize(Decimal("0.01")))
 
 
 def _short(text: str, n: int = 34) -> str:
@@ -66,7 +78,7 @@ def _ranges(ax: Any, labels: list[str], base: list[Decimal], worst: list[Optiona
             ax.text(right * 0.97, yi + 0.3, "unbounded", color=WORST, ha="right", va="bottom", fontsize=10)
         elif float(wi) > bi:
             ax.errorbar([bi], [yi], xerr=[[0], [float(wi) - bi]], fmt="none", ecolor=WORST, capsize=6, lw=2)
-        ax.text(bi, yi - 0.32, f" {_usd(Decimal(str(bi)).quantize(Decimal('0.01')))}", va="top", fontsize=10,
+        ax.text(bi, yi - 0.32, f" {_bar_usd(bi)}", va="top", fontsize=10,
                 color=MUTED)
     ax.set_yticks(y, [_short(lbl, 46) for lbl in labels])
     ax.set_xlim(0, right)
@@ -245,9 +257,10 @@ def dashboard(a: Any, budget: Decimal, path: Path, recommendations: Sequence[Any
     _text_panel(axes[3][0], "Guardrails", left)
     _text_panel(axes[3][1], "Unpriced resources", right)
 
-    fig.tight_layout(rect=(0, 0, 1, 0.97), h_pad=3, w_pad=4)
-    fig.savefig(path, dpi=DPI, facecolor="white")
-    plt.close(fig)
+    # Fixed margins, not tight_layout: they fit the longest labels _short lets through, and
+    # tight_layout's measuring pass cost a third of the figure's time.
+    fig.subplots_adjust(left=0.14, right=0.98, top=0.95, bottom=0.02, wspace=0.62, hspace=0.3)
+    _save(fig, path)
 
 
 def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path, regions: Sequence[Any] = ()) -> None:
@@ -308,8 +321,7 @@ def comparison(stack: str, assessments: list[Any], budget: Decimal, path: Path, 
     ax.plot([], [], color=WORST, lw=2, label="worst case")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), frameon=False, ncol=6, fontsize=11)
     fig.subplots_adjust(left=0.05, right=0.97, top=0.94, bottom=0.2)
-    fig.savefig(path, dpi=DPI, facecolor="white")
-    plt.close(fig)
+    _save(fig, path)
 
 
 def _regions(cost_ax: Any, carbon_ax: Any, regions: Sequence[Any], budget: Decimal) -> None:
