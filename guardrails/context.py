@@ -18,6 +18,7 @@ from gnnstack.costing.lifetime import Lifetime, until_expiry
 from gnnstack.graph import Resource, ResourceGraph
 
 EXPIRES_TAG = tags.EXPIRES_AT
+BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 REQUIRED_TAGS = tags.REQUIRED
 
 
@@ -51,6 +52,10 @@ class RuleContext:
     graph: ResourceGraph
     estimate: Estimate
     now: datetime
+    # For a graph gnnstack did not build (`gnnstack estimate`): it has no gnnstack option resource
+    # to read the environment and region from, so the caller states them.
+    stated_environment: Optional[str] = None
+    stated_region: Optional[str] = None
 
     @cached_property
     def option(self) -> dict[str, Any]:
@@ -61,11 +66,11 @@ class RuleContext:
 
     @property
     def environment(self) -> str:
-        return str(self.option.get("environment", "production"))
+        return self.stated_environment or str(self.option.get("environment", "production"))
 
     @property
     def region(self) -> Optional[str]:
-        return self.option.get("region")
+        return self.stated_region or self.option.get("region")
 
     @property
     def stack(self) -> str:
@@ -99,6 +104,31 @@ class RuleContext:
 
     def managed(self) -> Iterator[Resource]:
         return iter(self.graph.managed())
+
+    def attached_resources(self, rtype: str, key: str, targets: tuple[str, ...]) -> dict[str, list[Resource]]:
+        """Resources of `rtype` by the name of the resource of `targets` they configure: their
+        parent (as gnnstack's components build them) or, as other programs write them, the target
+        their `key` input names by its logical name or by the target's own `key` input (a
+        bucket's name). A reference Pulumi has not resolved yet (unknown in a preview) attaches
+        to nothing."""
+        by_value: dict[str, str] = {}
+        for r in self.of_type(*targets):
+            value = r.inputs.get(key)
+            if isinstance(value, str):
+                by_value.setdefault(value, r.name)
+        found: dict[str, list[Resource]] = {}
+        for c in self.of_type(rtype):
+            target = c.inputs.get(key)
+            names = {c.parent} if c.parent else set()
+            if isinstance(target, str):
+                names |= {n for n in (target if target in self.graph.names else None, by_value.get(target)) if n}
+            for name in names:
+                found.setdefault(name, []).append(c)
+        return found
+
+    def attached(self, rtype: str, key: str, targets: tuple[str, ...]) -> set[str]:
+        """Names of the `targets` some resource of `rtype` configures (see `attached_resources`)."""
+        return set(self.attached_resources(rtype, key, targets))
 
     def of_type(self, *types: str) -> list[Resource]:
         return [r for t in types for r in self.graph.by_type.get(t, ())]

@@ -36,6 +36,9 @@ class Verdict:
     waived: list[tuple[Violation, Waiver]] = field(default_factory=list)
     expired_waivers: list[Waiver] = field(default_factory=list)
     rules: list[tuple[str, str]] = field(default_factory=list)  # (rule, level) evaluated
+    # Rules that read what only gnnstack's own stacks have (its components, tags, option), left
+    # out for a graph gnnstack did not build; empty for gnnstack's stacks.
+    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -53,6 +56,7 @@ class Verdict:
             "waived": [{**v.to_json(), "waiver": w.to_json()} for v, w in self.waived],
             "expired_waivers": [w.to_json() for w in self.expired_waivers],
             "rules": [{"rule": r, "level": level} for r, level in self.rules],
+            **({"not_applicable": list(self.not_applicable)} if self.not_applicable else {}),
         }
 
 
@@ -62,12 +66,21 @@ def run_rule(ctx: RuleContext, rule: Rule, params: Params) -> list[tuple[str, st
 
 
 def evaluate(graph: ResourceGraph, estimate: Estimate, config: GuardrailConfig, now: datetime,
-             environment: Optional[str] = None) -> Verdict:
-    ctx = RuleContext(graph, estimate, now)
+             environment: Optional[str] = None, *, foreign: bool = False,
+             region: Optional[str] = None) -> Verdict:
+    """`foreign`: a graph gnnstack did not build (any Pulumi program): only the rules marked
+    `any_program` run, with `environment` and `region` as stated; the others are listed as not
+    applicable."""
+    if foreign and environment is None:
+        raise ValueError("a foreign graph has no gnnstack option to read the environment from: state it")
+    ctx = RuleContext(graph, estimate, now, environment if foreign else None, region if foreign else None)
     env = environment or ctx.environment
     verdict = Verdict(graph.stack, env)
     today = now.date()
     for name, setting in config.for_environment(env).items():
+        if foreign and not setting.rule.any_program:
+            verdict.not_applicable.append(name)
+            continue
         verdict.rules.append((name, setting.level))
         if setting.level == "disabled":
             continue

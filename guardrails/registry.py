@@ -39,18 +39,22 @@ class Rule:
     example: dict[str, Any]
     levels: dict[str, Level]  # environment -> default level
     check: Check = field(repr=False)
+    # The rule reads only what any Pulumi program's graph has (AWS resource inputs, the estimate),
+    # not gnnstack's own components, tags or option: `gnnstack estimate --guardrails` runs it.
+    any_program: bool = False
 
 
 RULES: dict[str, Rule] = {}
 
 
 def rule(name: str, *, description: str, params: type[Params], example: dict[str, Any],
-         experiment: Level = "mandatory", production: Level = "mandatory") -> Callable[[Check], Check]:
+         experiment: Level = "mandatory", production: Level = "mandatory",
+         any_program: bool = False) -> Callable[[Check], Check]:
     def register(fn: Check) -> Check:
         if name in RULES:
             raise ValueError(f"two rules named {name}")
         RULES[name] = Rule(name, description, params, example, {"experiment": experiment, "production": production},
-                           fn)
+                           fn, any_program)
         return fn
 
     return register

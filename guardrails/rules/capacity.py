@@ -38,7 +38,7 @@ class CapsParams(Params):
 
 
 @rule("autoscaling-caps", description="Every elastic resource has a maximum, and it is no higher than the cap.",
-      params=CapsParams, example={"max_instances": 10, "max_replicas": 3})
+      params=CapsParams, example={"max_instances": 10, "max_replicas": 3}, any_program=True)
 def autoscaling_caps(ctx: RuleContext, p: CapsParams) -> Iterator[Finding]:
     for r in ctx.of_type(ASG):
         top = _num(r.inputs.get("maxSize"))
@@ -122,7 +122,7 @@ def _type_matches(itype: str, patterns: list[str]) -> bool:
 
 @rule("allowed-instance-types", description="Instance types match the environment's allowed patterns and none "
       "of its denied ones (e.g. no p4d in experiments).", params=TypesParams,
-      example={"allowed": ["*"], "denied": ["p4d.*", "ml.p4d.*"]})
+      example={"allowed": ["*"], "denied": ["p4d.*", "ml.p4d.*"]}, any_program=True)
 def allowed_instance_types(ctx: RuleContext, p: TypesParams) -> Iterator[Finding]:
     for name, itype in _instance_types(ctx):
         if _type_matches(itype, p.denied) or not _type_matches(itype, p.allowed):
@@ -160,7 +160,7 @@ class IdleParams(Params):
 
 
 @rule("emr-auto-termination", description="EMR clusters terminate themselves when idle, within the limit.",
-      params=IdleParams, example={"max_idle_minutes": 60})
+      params=IdleParams, example={"max_idle_minutes": 60}, any_program=True)
 def emr_auto_termination(ctx: RuleContext, p: IdleParams) -> Iterator[Finding]:
     for r in ctx.of_type(EMR):
         idle = _num((r.inputs.get("autoTerminationPolicy") or {}).get("idleTimeout"))

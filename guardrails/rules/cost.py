@@ -19,7 +19,7 @@ class BudgetParams(Params):
 
 
 @rule("monthly-budget", description="The base monthly cost is within the stack's budget.",
-      params=BudgetParams, example={"budget_usd": 2500})
+      params=BudgetParams, example={"budget_usd": 2500}, any_program=True)
 def monthly_budget(ctx: RuleContext, p: BudgetParams) -> Iterator[Finding]:
     found = ctx.budget
     limit = p.budget_usd if p.budget_usd is not None else (found[1] if found else None)
@@ -37,7 +37,7 @@ class CeilingParams(Params):
 
 
 @rule("worst-case-ceiling", description="The worst-case monthly cost (every cap at its maximum) stays under a "
-      "ceiling; a line with no cap fails.", params=CeilingParams, example={"ceiling_usd": 10000})
+      "ceiling; a line with no cap fails.", params=CeilingParams, example={"ceiling_usd": 10000}, any_program=True)
 def worst_case_ceiling(ctx: RuleContext, p: CeilingParams) -> Iterator[Finding]:
     e = ctx.estimate
     for line in e.unbounded:
@@ -78,7 +78,7 @@ class StrictParams(Params):
 
 
 @rule("unpriced-resources", description="In strict mode, every resource has a price: an unpriced one fails.",
-      params=StrictParams, example={"strict": True}, experiment="advisory", production="mandatory")
+      params=StrictParams, example={"strict": True}, experiment="advisory", production="mandatory", any_program=True)
 def unpriced_resources(ctx: RuleContext, p: StrictParams) -> Iterator[Finding]:
     if p.strict:
         for u in ctx.estimate.unpriced:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from gnnstack.clock import parse_expiry
 
-from ..context import EXPIRES_TAG, REQUIRED_TAGS, RuleContext, is_taggable, tags_of
+from ..context import BUCKETS, EXPIRES_TAG, REQUIRED_TAGS, RuleContext, is_taggable, tags_of
 from ..registry import Finding, Params, rule
 
 
@@ -62,7 +62,7 @@ class NoParams(Params):
 
 
 @rule("single-region", description="Every resource is in the stack's region; no cross-region replication.",
-      params=NoParams, example={})
+      params=NoParams, example={}, any_program=True)
 def single_region(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
     region = ctx.region
     for r in ctx.graph.resources:
@@ -82,11 +82,11 @@ def single_region(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
 
 
 @rule("s3-lifecycle", description="Every bucket has lifecycle rules that move or expire data.",
-      params=NoParams, example={})
+      params=NoParams, example={}, any_program=True)
 def s3_lifecycle(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
-    for b in ctx.of_type("aws:s3/bucket:Bucket"):
-        rules = [rule for lc in ctx.graph.children.get(b.name, ())
-                 if lc.type == "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-                 for rule in lc.inputs.get("rules") or []]
+    configs = ctx.attached_resources("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucket",
+                                     BUCKETS)
+    for b in ctx.of_type(*BUCKETS):
+        rules = [rule for lc in configs.get(b.name, ()) for rule in lc.inputs.get("rules") or []]
         if not any(r.get("status") == "Enabled" and (r.get("transitions") or r.get("expiration")) for r in rules):
             yield Finding(b.name, "bucket without an enabled lifecycle rule that transitions or expires data")

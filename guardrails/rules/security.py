@@ -6,7 +6,7 @@ from typing import Any, Iterator, Optional
 
 from pydantic import Field
 
-from ..context import RuleContext
+from ..context import BUCKETS, RuleContext
 from ..registry import Finding, Params, rule
 
 WORLD = ("0.0.0.0/0", "::/0")
@@ -30,7 +30,7 @@ def _covers(rule: dict[str, Any], port: int) -> bool:
 
 
 @rule("no-public-database-ports", description="No security group admits the internet to a database port.",
-      params=PortsParams, example={"ports": [8182, 7687]})
+      params=PortsParams, example={"ports": [8182, 7687]}, any_program=True)
 def no_public_database_ports(ctx: RuleContext, p: PortsParams) -> Iterator[Finding]:
     rules: list[tuple[str, dict[str, Any], list[Optional[str]]]] = []
     for r in ctx.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
@@ -59,14 +59,14 @@ def _encrypted(value: Any) -> bool:
 
 
 @rule("encryption-at-rest", description="Databases, buckets, volumes, streams and clusters encrypt data at rest.",
-      params=NoParams, example={})
+      params=NoParams, example={}, any_program=True)
 def encryption_at_rest(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
     for r in ctx.of_type("aws:neptune/cluster:Cluster"):
         if not _encrypted(r.inputs.get("storageEncrypted")):
             yield Finding(r.name, "Neptune storage is not encrypted")
-    sse = {c.parent for c in ctx.of_type(
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")}
-    for r in ctx.of_type("aws:s3/bucket:Bucket"):
+    sse = ctx.attached("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                       "bucket", BUCKETS)
+    for r in ctx.of_type(*BUCKETS):
         if r.name not in sse and not r.inputs.get("serverSideEncryptionConfiguration"):
             yield Finding(r.name, "bucket without a server-side encryption configuration")
     for r in ctx.of_type("aws:ec2/launchTemplate:LaunchTemplate"):
@@ -86,3 +86,21 @@ def encryption_at_rest(ctx: RuleContext, p: NoParams) -> Iterator[Finding]:
     for r in ctx.of_type("aws:kinesis/stream:Stream"):
         if r.inputs.get("encryptionType") != "KMS":
             yield Finding(r.name, "stream is not encrypted with KMS")
+    # Types gnnstack's own stacks do not build, as any Pulumi program writes them.
+    for rtype, key, what in _FLAGS:
+        for r in ctx.of_type(rtype):
+            if not _encrypted(r.inputs.get(key)):
+                yield Finding(r.name, f"{what} is not encrypted ({key} is not true)")
+    for r in ctx.of_type("aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"):
+        if not _encrypted((r.inputs.get("encryptAtRest") or {}).get("enabled")):
+            yield Finding(r.name, "search domain is not encrypted at rest (encryptAtRest.enabled is not true)")
+
+
+# (type, input that must be true, what it is)
+_FLAGS = (
+    ("aws:rds/instance:Instance", "storageEncrypted", "RDS storage"),
+    ("aws:rds/cluster:Cluster", "storageEncrypted", "Aurora cluster storage"),
+    ("aws:redshift/cluster:Cluster", "encrypted", "Redshift cluster"),
+    ("aws:efs/fileSystem:FileSystem", "encrypted", "EFS file system"),
+    ("aws:elasticache/replicationGroup:ReplicationGroup", "atRestEncryptionEnabled", "ElastiCache replication group"),
+)
