@@ -328,6 +328,7 @@ EXPECTED_FORMATS = {
     ("diff",): ("table", "json", "markdown", "github"),
     ("prices", "list"): ("table", "json"),
     ("prices", "audit"): ("table", "json"),
+    ("prices", "coverage"): ("table", "json"),
     ("guardrails", "list"): ("table", "json"),
     ("budgets",): ("table", "json"),
     ("actuals",): ("table", "json"),

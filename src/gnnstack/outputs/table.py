@@ -750,3 +750,24 @@ def solution_text(s: Any) -> str:
 
 def _solved_worst(p: Any) -> str:
     return usd(p.worst_bounded) + (f" + {len(p.unbounded)} uncapped line(s)" if p.unbounded else "")
+
+
+def coverage_table(version: str, rows: list[Any], shown: list[Any]) -> str:
+    """`prices coverage`: counts by status over every type, then the `shown` rows by status."""
+    page = _Page()
+    order = ("priced", "usage-based", "free", "priced-with", "unsupported")
+    counts = {s: sum(1 for r in rows if r.status == s) for s in order}
+    page.para(f"pulumi-aws {version}: {len(rows)} AWS resource types — "
+              + ", ".join(f"{n} {s}" for s, n in counts.items()), indent="")
+    for status in order:
+        group = [r for r in shown if r.status == status]
+        if group:
+            page.line()
+            page.line(f"{status} ({len(group)})", style="bold")
+            for r in group:
+                page.para(f"{r.type} — {r.detail}")
+    page.line()
+    page.para("priced: from its inputs; usage-based: once its usage is given (until then \"needs usage\"); free "
+              "and priced-with: no line of their own, for the reason given; unsupported: listed as unpriced, "
+              "never $0 (--status unsupported lists them).", indent="")
+    return page.text()
