@@ -73,3 +73,16 @@ def test_an_offer_of_another_service_is_refused(tool, tmp_path):
     bad.write_text(json.dumps(offer))
     with pytest.raises(SystemExit, match="offerCode 'AmazonRDS' is not one of AmazonEC2"):
         tool.main(["--offer", str(bad), "--out", str(tmp_path)])
+
+
+@pytest.mark.parametrize("offer,service,expected", [
+    ("AmazonRDS-eu-west-1.json", "rds", [("instance/mysql/db.r6g.large", Decimal("0.24")),
+                                         ("instance/postgres/db.t4g.micro", Decimal("0.018"))]),
+    ("AmazonElastiCache-eu-west-1.json", "elasticache", [("node/cache.r7g.large", Decimal("0.239")),
+                                                         ("node/cache.t4g.micro", Decimal("0.017"))]),
+])
+def test_rds_single_az_open_engines_and_redis_nodes(tool, offer, service, expected):
+    path = OFFER.parent / offer
+    rows = list(tool.rows_of(json.loads(path.read_text()), tool.SERVICES[service], offer))
+    assert [(r.item, r.usd) for r in rows] == expected
+    assert {(r.service, r.region, r.unit) for r in rows} == {(service, "eu-west-1", "hour")}

@@ -1,5 +1,5 @@
-"""Refresh the price catalog's on-demand instance prices from the AWS Price List Bulk API, so that a
-refresh is one command:
+"""Refresh the price catalog's on-demand EC2, RDS and ElastiCache instance prices from the AWS Price
+List Bulk API, so that a refresh is one command:
 
     python tools/refresh_catalog.py                       # download, then rewrite the generated blocks
     python tools/refresh_catalog.py --check               # say what would change, write nothing
@@ -15,9 +15,10 @@ is hand-sourced and never touched). A row the hand-sourced part already has is l
 the offer's price differs, the difference is printed, so a stale hand row is seen. Rows are
 `verified`, dated by the offer's publication date, and name the offer file and the SKU.
 
-Services: EC2 (Linux, shared tenancy, no pre-installed software, `on-demand/<type>`, USD an hour).
-Each service is one entry of SERVICES: its offer code, the filter on a product's attributes and
-the catalog item it becomes.
+Services: EC2 (Linux, shared tenancy, no pre-installed software: `ec2 on-demand/<type>`), RDS
+(PostgreSQL, MySQL and MariaDB, Single-AZ: `rds instance/<engine>/<class>`) and ElastiCache (Redis
+OSS nodes: `elasticache node/<type>`), current generation only, USD an hour. Each service is one
+entry of SERVICES: its offer code, the filter on a product's attributes and the catalog item.
 """
 
 from __future__ import annotations
@@ -59,7 +60,29 @@ def _ec2(a: dict[str, str]) -> Optional[str]:
     return f"on-demand/{a['instanceType']}" if wanted and a.get("instanceType") else None
 
 
-SERVICES = {"ec2": Service("ec2", "AmazonEC2", "hour", _ec2)}
+# The engines whose on-demand price does not depend on a licence model; Oracle and SQL Server
+# (licence-included editions) stay hand-sourced.
+RDS_ENGINES = {"PostgreSQL": "postgres", "MySQL": "mysql", "MariaDB": "mariadb"}
+
+
+def _rds(a: dict[str, str]) -> Optional[str]:
+    """Single-AZ instance hours (Multi-AZ is twice that, a rule the RDS pricer states)."""
+    engine = RDS_ENGINES.get(a.get("databaseEngine", ""))
+    wanted = (engine and a.get("deploymentOption") == "Single-AZ" and a.get("currentGeneration") == "Yes"
+              and str(a.get("instanceType", "")).startswith("db."))
+    return f"instance/{engine}/{a['instanceType']}" if wanted else None
+
+
+def _elasticache(a: dict[str, str]) -> Optional[str]:
+    """Redis OSS node hours (Memcached nodes cost the same; Valkey's lower price is not in the catalog)."""
+    wanted = (a.get("cacheEngine") == "Redis" and a.get("currentGeneration") == "Yes"
+              and str(a.get("instanceType", "")).startswith("cache."))
+    return f"node/{a['instanceType']}" if wanted else None
+
+
+SERVICES = {"ec2": Service("ec2", "AmazonEC2", "hour", _ec2),
+            "rds": Service("rds", "AmazonRDS", "hour", _rds),
+            "elasticache": Service("elasticache", "AmazonElastiCache", "hour", _elasticache)}
 
 
 @dataclass(frozen=True)
