@@ -68,10 +68,10 @@ def test_hand_rows_win_their_difference_is_reported_and_a_rerun_changes_nothing(
 
 
 def test_an_offer_of_another_service_is_refused(tool, tmp_path):
-    offer = json.loads(OFFER.read_text()) | {"offerCode": "AmazonRDS"}
+    offer = json.loads(OFFER.read_text()) | {"offerCode": "AmazonS3"}
     bad = tmp_path / "rds.json"
     bad.write_text(json.dumps(offer))
-    with pytest.raises(SystemExit, match="offerCode 'AmazonRDS' is not one of AmazonEC2"):
+    with pytest.raises(SystemExit, match="offerCode .AmazonS3. is not one of AmazonEC2, AmazonRDS"):
         tool.main(["--offer", str(bad), "--out", str(tmp_path)])
 
 
