@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import runpy
+import site
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ class ProjectRun:
     site_packages: tuple[Path, ...] = ()
     venv: Optional[Path] = None  # the virtualenv found (its folder), if any
     requirements: Optional[Path] = None
+    environments: tuple[str, ...] = ()  # Pulumi ESC environments the stack file imports (not read offline)
 
 
 # --- reading the project ----------------------------------------------------------------------
@@ -162,6 +164,7 @@ def load_project(path: Path | str, stack: Optional[str] = None, config: Optional
         raise ConfigError(f"no stack file Pulumi.{stack}.yaml in {stack_dir}; its stacks are "
                           f"{', '.join(stacks)}: pass one of them with --stack")
     values: dict[str, Any] = _project_defaults(data, name, project_file)
+    environments: tuple[str, ...] = ()
     stack_file = stack_dir / f"Pulumi.{stack}.yaml"
     if stack_file.is_file():
         stack_data = _read_yaml(stack_file, "stack file") or {}
@@ -171,6 +174,8 @@ def load_project(path: Path | str, stack: Optional[str] = None, config: Optional
         if not isinstance(block, dict):
             raise ConfigError("config: must be a mapping of keys to values", source=str(stack_file))
         values.update({_namespaced(str(k), name): v for k, v in block.items()})
+        imported = stack_data.get("environment") or []
+        environments = tuple(str(e) for e in (imported if isinstance(imported, list) else [imported]))
     for key, value in (config or {}).items():
         values[_namespaced(key, name)] = value
     final: dict[str, str] = {}
@@ -205,7 +210,7 @@ def load_project(path: Path | str, stack: Optional[str] = None, config: Optional
                       region=region, config=final, secret_keys=tuple(sorted(secret_keys)),
                       site_packages=_site_packages(venv.resolve()) if venv else (),
                       venv=venv.resolve() if venv else None,
-                      requirements=requirements.resolve() if requirements else None)
+                      requirements=requirements.resolve() if requirements else None, environments=environments)
 
 
 # --- the mocks --------------------------------------------------------------------------------
@@ -252,7 +257,8 @@ class ForeignMocks(OfflineMocks):
             ident = f"{_EC2_PREFIX[kind]}-0{_hex(typ, name)}"
         if package != "aws":
             return ident, state
-        physical = state.get("name") if isinstance(state.get("name"), str) else f"{name}-{_hex(typ, name, n=7)}"
+        given = state.get("name")
+        physical = given if isinstance(given, str) else f"{name}-{_hex(typ, name, n=7)}"  # Pulumi's auto-name
         if (module, kind) in (("s3", "Bucket"), ("s3", "BucketV2")):
             physical = state["bucket"] if isinstance(state.get("bucket"), str) else physical
             ident = physical  # a bucket's id is its name
@@ -439,6 +445,8 @@ def _where(error: BaseException, run: ProjectRun) -> Optional[traceback.FrameSum
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         for frame in reversed(traceback.extract_tb(current.__traceback__)):
+            if not os.path.isabs(frame.filename):  # "<frozen runpy>", "<string>": no file of the program
+                continue
             file = Path(frame.filename).resolve()
             if file.is_relative_to(run.root) and not (run.venv and file.is_relative_to(run.venv)) \
                     and "site-packages" not in file.parts:
@@ -463,7 +471,10 @@ def _failure(error: BaseException, run: ProjectRun) -> str:
         message = str(error).strip().replace("\n\t", " ").replace("\n", " ")
         why = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if isinstance(error, pulumi.ConfigMissingError):
-        why += f" (set it in Pulumi.{run.stack}.yaml or pass --config {error.key}=VALUE)"
+        why += f" (set it in Pulumi.{run.stack}.yaml or pass --config {error.key}=VALUE"
+        if run.environments:
+            why += f"; the stack imports the ESC environment(s) {', '.join(run.environments)}, which are not read offline"
+        why += ")"
     if at is None:
         return f"program failed (no line of the program in the traceback): {why}"
     return f"program failed at {at} (in the program, not gnnstack or pulumi): {why}"
@@ -475,7 +486,11 @@ def _prepare_process(run: ProjectRun) -> None:
     the project has locally is its own, not one this process imported earlier by that name."""
     folder = run.entry.parent
     os.chdir(folder)
-    sys.path[:0] = [str(folder), *(str(p) for p in run.site_packages)]
+    before = list(sys.path)
+    for packages in run.site_packages:
+        site.addsitedir(str(packages))  # its .pth files too (editable installs)
+    added = [p for p in sys.path if p not in before]
+    sys.path[:] = [str(folder), *added, *before]
     sys.argv = [str(run.entry)]
     local = {p.stem for p in folder.glob("*.py")} | {p.parent.name for p in folder.glob("*/__init__.py")}
     for module in list(sys.modules):
