@@ -251,3 +251,14 @@ def test_unique_names_do_not_depend_on_arrival_order():
     assert names == {"urn:a": "web [Web]", "urn:b": "web [aws:lb/loadBalancer:LoadBalancer]",
                      "urn:c": "web [aws:alb/loadBalancer:LoadBalancer]", "urn:d": "logs"}
     assert _unique_names(list(reversed(records))) == names
+
+
+def test_an_error_inside_an_apply_names_the_lambdas_line(tmp_path):
+    project = tmp_path / "applies"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: applies\nruntime: python\n")
+    (project / "__main__.py").write_text(
+        'import pulumi_aws as aws\n\nqueue = aws.sqs.Queue("q")\n'
+        'aws.sqs.Queue("dlq", name=queue.arn.apply(lambda arn: arn.split(":")[99]))\n')
+    with pytest.raises(ConfigError, match=r"program failed at __main__\.py:4 .*IndexError"):
+        capture_project(project, region="us-east-1")
