@@ -262,3 +262,12 @@ def test_an_error_inside_an_apply_names_the_lambdas_line(tmp_path):
         'aws.sqs.Queue("dlq", name=queue.arn.apply(lambda arn: arn.split(":")[99]))\n')
     with pytest.raises(ConfigError, match=r"program failed at __main__\.py:4 .*IndexError"):
         capture_project(project, region="us-east-1")
+
+
+def test_a_missing_value_from_an_esc_environment_says_it_is_not_read_offline(tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(PROGRAMS / "warehouse", project)
+    (project / "config" / "Pulumi.dev.yaml").write_text(
+        "environment:\n  - analytics/dev\nconfig:\n  aws:region: us-east-2\n")
+    with pytest.raises(ConfigError, match=r"ESC environment\(s\) analytics/dev, which are not read offline"):
+        capture_project(project, stack="dev")

@@ -254,7 +254,7 @@ class ForeignMocks(OfflineMocks):
         kind = rest.rsplit(":", 1)[-1]
         ident = f"{name}-id"
         if package == "aws" and module == "ec2" and kind in _EC2_PREFIX:
-            ident = f"{_EC2_PREFIX[kind]}-0{_hex(typ, name)}"
+            ident = f"{_EC2_PREFIX[kind]}-0{_hex(typ, name, n=16)}"
         if package != "aws":
             return ident, state
         given = state.get("name")
@@ -473,7 +473,8 @@ def _failure(error: BaseException, run: ProjectRun) -> str:
     if isinstance(error, pulumi.ConfigMissingError):
         why += f" (set it in Pulumi.{run.stack}.yaml or pass --config {error.key}=VALUE"
         if run.environments:
-            why += f"; the stack imports the ESC environment(s) {', '.join(run.environments)}, which are not read offline"
+            why += (f"; the stack imports the ESC environment(s) {', '.join(run.environments)}, which are not "
+                    "read offline")
         why += ")"
     if at is None:
         return f"program failed (no line of the program in the traceback): {why}"
