@@ -271,3 +271,9 @@ def test_a_missing_value_from_an_esc_environment_says_it_is_not_read_offline(tmp
         "environment:\n  - analytics/dev\nconfig:\n  aws:region: us-east-2\n")
     with pytest.raises(ConfigError, match=r"ESC environment\(s\) analytics/dev, which are not read offline"):
         capture_project(project, stack="dev")
+
+
+def test_two_captures_of_one_program_are_identical():
+    first, second = (capture_project(PROGRAMS / "serverless") for _ in range(2))
+    assert [r.to_json() for r in first] == [r.to_json() for r in second]
+    assert [r.custom for r in first] == [r.custom for r in second]
