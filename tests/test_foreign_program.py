@@ -138,6 +138,7 @@ def test_data_warehouse_needs_a_stack_of_two():
     assert graph.names["curated [BucketVersioning]"].inputs["bucket"].startswith("curated-")
 
 
+@pytest.mark.slow  # one more capture of a fixture the fast tests capture already
 def test_config_overrides_win_and_bare_keys_get_the_project_namespace():
     graph = capture_project(PROGRAMS / "warehouse", stack="dev",
                             config={"nodeType": "dc2.large", "analytics-warehouse:nodes": "1"})
@@ -273,6 +274,7 @@ def test_a_missing_value_from_an_esc_environment_says_it_is_not_read_offline(tmp
         capture_project(project, stack="dev")
 
 
+@pytest.mark.slow  # one more capture of a fixture the fast tests capture already
 def test_two_captures_of_one_program_are_identical():
     first, second = (capture_project(PROGRAMS / "serverless") for _ in range(2))
     assert [r.to_json() for r in first] == [r.to_json() for r in second]
