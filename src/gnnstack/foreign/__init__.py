@@ -1,0 +1,1 @@
+"""Pricing Pulumi projects gnnstack did not write: foreign programs and preview files."""

@@ -1,0 +1,5 @@
+import pulumi
+
+
+def main() -> None:
+    pulumi.export("nothing", "here")
