@@ -40,6 +40,19 @@ CE_SERVICES: dict[str, str | list[tuple[str, str]]] = {
     "scheduler": "Amazon EventBridge",
     "secretsmanager": "AWS Secrets Manager",
     "stepfunctions": "AWS Step Functions",
+    # issue 14: web and network services
+    "elb": "Amazon Elastic Load Balancing",
+    "fargate": "Amazon Elastic Container Service",
+    "eks": "Amazon Elastic Container Service for Kubernetes",
+    "cloudwatch": "AmazonCloudWatch",
+    "apigateway": "Amazon API Gateway",
+    "cloudfront": "Amazon CloudFront",
+    "route53": "Amazon Route 53",
+    "sqs": "Amazon Simple Queue Service",
+    "sns": "Amazon Simple Notification Service",
+    "ecr": "Amazon EC2 Container Registry (ECR)",
+    # TransitGateway-Hours and -Bytes are Amazon VPC usage types (the VPC user guide's billing codes).
+    "transitgateway": VPC,
 }
 
 # catalog service -> why its lines never appear in Cost Explorer.

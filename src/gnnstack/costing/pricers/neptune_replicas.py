@@ -1,7 +1,8 @@
 """Neptune replica auto-scaling: readers beyond the declared ones, up to the target's maximum.
 
 Base assumes the load needs none; worst runs `max_capacity` readers all month, so the extra
-(max - min) replicas are priced at the cluster's instance class."""
+(max - min) replicas are priced at the cluster's instance class. A target of an ECS service adds no
+line: the service's pricer reads its maxCapacity as the service's worst case."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ INSTANCE = "aws:neptune/clusterInstance:ClusterInstance"
 
 @pricer("aws:appautoscaling/target:Target")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    if r.inputs.get("serviceNamespace") == "ecs":
+        return []  # its maxCapacity is the worst case of the ECS service it scales (ecs_service.py)
     if r.inputs.get("serviceNamespace") != "neptune":
         raise NotPriceable(f"auto-scaling of {r.inputs.get('serviceNamespace')} is not priced")
     extra = number(r.inputs.get("maxCapacity"), "maxCapacity") - number(r.inputs.get("minCapacity", 0), "minCapacity")
