@@ -45,6 +45,12 @@ LAYERS = {
                     "gnnstack.components.training", "gnnstack.components.inference"],
                    [*BASE, "gnnstack.components", "gnnstack.components.*", "gnnstack.templating",
                     "pulumi", "pulumi_aws"]),
+    # Reading other tools' JSON (preview files, stack exports) into graphs and pricing them: fast
+    # and plain, never pulumi, click or rich. gnnstack.foreign.program, which runs a Pulumi
+    # program, is the top layer's.
+    "foreign": (["gnnstack.foreign", "gnnstack.foreign.load", "gnnstack.foreign.plan"],
+                [*BASE, "gnnstack.costing", "gnnstack.costing.*", "gnnstack.foreign", "gnnstack.foreign.load",
+                 "gnnstack.foreign.plan"]),
     "reap": (["gnnstack.reap", "gnnstack.reap.*"],
              [*BASE, "gnnstack.reap", "gnnstack.reap.*", "gnnstack.deploy", "boto3", "botocore", "botocore.*"]),
     "outputs": (["gnnstack.outputs", "gnnstack.outputs.*"],
@@ -114,7 +120,8 @@ def test_every_module_belongs_to_a_checked_layer_or_is_above_them():
     top = {n for n in modules if n not in claimed}
     assert {n.split(".")[1] for n in top if n.count(".") >= 1} <= {
         "cli", "capture", "capture_cache", "program", "project", "deploy", "assess", "check", "diff", "locate",
-        "budgets", "solve", "reprice", "recommend", "report", "parallel", "templating", "data", "__main__"}, sorted(top)
+        "budgets", "solve", "reprice", "recommend", "report", "parallel", "templating", "data", "__main__",
+        "foreign"}, sorted(top)
 
 
 @pytest.mark.parametrize("source,expected", [
