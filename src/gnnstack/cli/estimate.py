@@ -29,7 +29,8 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=True, file_okay=True))
-@click.option("--stack", "stack", metavar="NAME", help="Folders only: the stack whose Pulumi.<NAME>.yaml config to use.")
+@click.option("--stack", "stack", metavar="NAME",
+              help="Folders only: the stack whose Pulumi.<NAME>.yaml config to use.")
 @click.option("--config", "config", metavar="KEY=VALUE", multiple=True,
               help="Folders only: a config value on top of the stack's (repeatable), e.g. aws:region=us-west-2.")
 @click.option("--region", "region", metavar="REGION",

@@ -58,6 +58,8 @@ OPS: dict[str, tuple[bool, bool]] = {
     "discard-replaced": (True, False), "remove-pending-replace": (False, False),
 }
 _REPLACEMENT = {"create-replacement", "delete-replaced", "replace", "discard-replaced", "import-replacement"}
+# (urn, op, state before or None, state after or None, either state) per resource.
+Record = tuple[str, str, Optional[dict[str, Any]], Optional[dict[str, Any]], dict[str, Any]]
 _ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")
 _REGIONS = frozenset(REGIONS)
 
@@ -234,7 +236,7 @@ class _Reader:
                     entry["old"] = entry["old"] or old
             if op == "create-replacement":
                 entry["op"] = "replace"
-        records = []
+        records: list[Record] = []
         for urn in order:
             entry = found[urn]
             op = entry["op"]
@@ -247,7 +249,7 @@ class _Reader:
         return self._build(records)
 
     def export(self, resources: list[Any]) -> ForeignPlan:
-        records = []
+        records: list[Record] = []
         for i, r in enumerate(resources):
             if not isinstance(r, dict):
                 raise ConfigError(f"deployment.resources[{i}] is not an object", source=self.where)
@@ -263,7 +265,7 @@ class _Reader:
         region = data.get("region")
         if isinstance(region, str) and region:
             self.config_region = self._region(region, "region")
-        records = []
+        records: list[Record] = []
         for i, r in enumerate(data["resources"]):
             if not isinstance(r, dict) or not isinstance(r.get("type"), str) or not isinstance(r.get("name"), str):
                 raise ConfigError(f"resources[{i}] has no type or name", source=self.where)
@@ -285,9 +287,7 @@ class _Reader:
 
     # ------------------------------------------------------------------ graphs
 
-    def _build(self, records: list[tuple[str, str, Optional[dict], Optional[dict], dict]],
-               option: str = "") -> ForeignPlan:
-        """records: (urn, op, before state, after state, either state) per resource."""
+    def _build(self, records: list[Record], option: str = "") -> ForeignPlan:
         # Logical names are unique per type, not per stack: a name two types share gets its type.
         counts: dict[str, int] = {}
         for urn, *_ in records:
@@ -305,8 +305,9 @@ class _Reader:
                 providers[urn] = region if isinstance(region, str) and region in _REGIONS else None
             if rtype == "pulumi:pulumi:Stack":
                 dropped.add(urn)
+        label = option or self.project
         plan = ForeignPlan(self.where, self.shape, self.stack, self.project,
-                           ResourceGraph(self.stack, option or self.project), ResourceGraph(self.stack, option or self.project))
+                           ResourceGraph(self.stack, label), ResourceGraph(self.stack, label))
         before: list[Resource] = []
         after: list[Resource] = []
         for urn, op, old, new, state in records:
@@ -343,7 +344,7 @@ class _Reader:
         plan.not_priced.sort(key=lambda x: (x.provider, x.name))
         return plan
 
-    def _resource_region(self, urn: str, name: str, state: dict, inputs_state: dict,
+    def _resource_region(self, urn: str, name: str, state: dict[str, Any], inputs_state: dict[str, Any],
                          providers: dict[str, Optional[str]], plan: ForeignPlan) -> str:
         """Its own region input, its availability zone, its provider's region, the config's, --region."""
         inputs = inputs_state.get("inputs") or {}

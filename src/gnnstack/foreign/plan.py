@@ -208,7 +208,7 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
     for e in (before, after):
         sums: dict[str, list[Any]] = {}
         for line in e.lines:
-            s = sums.setdefault(line.resource, [ZERO, ZERO])
+            s: list[Any] = sums.setdefault(line.resource, [ZERO, ZERO])
             s[0] += line.base_monthly
             w = line.worst_monthly
             s[1] = None if s[1] is None or w is None else s[1] + w
@@ -229,12 +229,12 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
             if kind == "free":
                 sides.append(Side(ZERO, ZERO, True, free=True))
                 continue
-            s = totals[i].get(c.name)
-            if s is None:
+            found = totals[i].get(c.name)
+            if found is None:
                 sides.append(Side(ZERO, ZERO, c.name not in unpriced[i]) if kind == "priced" else
                              Side(ZERO, ZERO, False))
             else:
-                sides.append(Side(s[0], s[1], c.name not in unpriced[i]))
+                sides.append(Side(found[0], found[1], c.name not in unpriced[i]))
         if sides[0] is None and sides[1] is None:
             continue
         out.append(ResourceChange(c.name, c.type, c.op, region, sides[0], sides[1]))
