@@ -131,7 +131,8 @@ def _preview(tmp_path, steps, config=None):
 
 def _step(name, rtype, inputs, provider=None):
     urn = f"urn:pulumi:dev::app::{rtype}::{name}"
-    state = {"urn": urn, "type": rtype, "custom": True, "inputs": inputs, **({"provider": provider} if provider else {})}
+    state = {"urn": urn, "type": rtype, "custom": True, "inputs": inputs,
+             **({"provider": provider} if provider else {})}
     return {"op": "create", "urn": urn, "newState": state}
 
 
