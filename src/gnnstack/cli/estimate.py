@@ -14,6 +14,7 @@ from gnnstack.errors import ConfigError
 from .options import format_option, prices_option, usage_option
 from .output import progress
 
+INDENT_UP_TO = 2000  # resources; beyond, --format json is compact
 PROGRAM_MISSING = "running a Pulumi program is not available in this build; price its `pulumi preview --json` instead"
 
 
@@ -39,7 +40,7 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
 @prices_option
 @format_option("table", "json", "markdown", details={
     "table": "each resource's cost before and after, totals, what was not priced",
-    "json": "the same with every cost line, sorted",
+    "json": "the same per resource, sorted keys (compact beyond 2,000 resources)",
     "markdown": "the totals and the resources for a PR comment"})
 def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str], usage: Optional[str],
              prices: Optional[str], fmt: str) -> None:
@@ -114,11 +115,14 @@ def _program(target: Path, stack: Optional[str], config: dict[str, str], region:
     _print(result, fmt)
 
 
-def _print(result, fmt: str) -> None:
+def _print(result: object, fmt: str) -> None:
     if fmt == "json":
         from gnnstack.outputs.estimate import estimate_json
 
-        click.echo(json.dumps(estimate_json(result), indent=2, sort_keys=True))
+        doc = estimate_json(result)
+        # Large plans are written on one line: indenting 10,000 resources takes Python's slow encoder.
+        indent = 2 if len(doc["resources"]) <= INDENT_UP_TO else None
+        click.echo(json.dumps(doc, indent=indent, sort_keys=True))
     elif fmt == "markdown":
         from gnnstack.outputs.estimate import estimate_markdown
 

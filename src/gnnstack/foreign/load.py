@@ -120,8 +120,12 @@ def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:
         raise ConfigError(f"the file is {not_utf8(e)}", source=where) from None
     except OSError as e:
         raise ConfigError(f"cannot read the file: {e.strerror or e}", source=where) from None
+    # Pulumi's unknowns become UNKNOWN in the text (one pass in C, not a walk of every input), its
+    # secret objects SECRET as the parser builds them; "[secret]" already is SECRET.
+    if UNKNOWN_VALUE in text:
+        text = text.replace(f'"{UNKNOWN_VALUE}"', f'"{UNKNOWN}"')
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_hook=_secret) if SIG_KEY in text else json.loads(text)
     except json.JSONDecodeError as e:
         raise ConfigError(f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}; {SHAPES_TEXT}",
                           source=where) from None
@@ -139,20 +143,10 @@ def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:
     raise ConfigError(f"not a file gnnstack can price; {SHAPES_TEXT}", source=where)
 
 
-def clean(value: Any) -> Any:
-    """Inputs with Pulumi's secrets as SECRET and its unknowns as UNKNOWN."""
-    kind = value.__class__
-    if kind is dict:
-        if SIG_KEY in value:
-            return SECRET if value.get(SIG_KEY) == SECRET_SIG else UNKNOWN  # an asset or archive: not read
-        return {k: clean(v) for k, v in value.items()}
-    if kind is list:
-        return [clean(v) for v in value]
-    if kind is str:
-        if value == UNKNOWN_VALUE or value == UNKNOWN:
-            return UNKNOWN
-        if value == SECRET:
-            return SECRET
+def _secret(value: dict[str, Any]) -> Any:
+    """A parsed JSON object, or SECRET for a Pulumi secret (UNKNOWN for an asset or archive)."""
+    if SIG_KEY in value:
+        return SECRET if value.get(SIG_KEY) == SECRET_SIG else UNKNOWN
     return value
 
 
@@ -337,8 +331,8 @@ class _Reader:
                         and self.shape == GNNSTACK:
                     parent = _name_of(parent_urn)
                 inputs = st.get("inputs")
-                target.append(Resource(rtype, name, parent, clean(inputs) if isinstance(inputs, dict) else {},
-                                       custom, region))
+                # `load` replaced secrets and unknowns while parsing.
+                target.append(Resource(rtype, name, parent, inputs if isinstance(inputs, dict) else {}, custom, region))
         plan.before.resources, plan.after.resources = before, after
         plan.changes.sort(key=lambda c: c.name)
         plan.not_priced.sort(key=lambda x: (x.provider, x.name))

@@ -115,8 +115,9 @@ class PlanEstimate:
             "not_priced": [{"resource": x.name, "type": x.type, "provider": x.provider, "op": x.op}
                            for x in p.not_priced],
             "providers": self.providers,
-            "lines": {"before": [line.to_json() for line in self.before.lines] if p.has_before else None,
-                      "after": [line.to_json() for line in self.after.lines]},
+            # Per resource, not per line: a 10,000-resource plan's lines would be most of the document
+            # and of its time. Lines and their prices: `gnnstack preview --format json` on gnnstack's
+            # own stacks; here, the resource's figures with its region and the defaults below.
             "prices": {"catalog": "gnnstack/data/prices", "overrides": self.prices},
             "usage_file": self.after.usage_file,
             "defaults_used": [{"resource": r, **a.to_json()} for r, a in self.after.defaults_used()],

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..templating import render
 from .figures import signed, usd, worst_text
-from .table import _Page, _table, short_type
+
+# rich (the table) and jinja2 (markdown) load only for their formats: `--format json` on a large
+# plan is timed, and they are a fifth of its start.
 
 # Resources listed one per row; the rest are summed in one "and N more" row.
 ROWS = 40
@@ -46,6 +47,8 @@ def _facts(pe: Any) -> list[str]:
 
 
 def _not_priced(pe: Any) -> list[str]:
+    from .table import short_type
+
     out = []
     for u in pe.unpriced_after + ([u for u in pe.unpriced_before if u.resource not in pe.plan.after.names]
                                   if pe.plan.has_before else []):
@@ -54,6 +57,8 @@ def _not_priced(pe: Any) -> list[str]:
 
 
 def estimate_table(pe: Any) -> str:
+    from .table import _Page, _table, short_type
+
     page = _Page()
     p = pe.plan
     for fact in _facts(pe):
@@ -105,6 +110,9 @@ def estimate_table(pe: Any) -> str:
 
 
 def estimate_markdown(pe: Any) -> str:
+    from ..templating import render
+    from .table import short_type
+
     shown, rest = _rows(pe, ROWS)
     return render("reports/estimate-plan.md.j2", pe=pe, p=pe.plan, facts=_facts(pe), shown=shown, rest=rest,
                   side=_side, usd=usd, signed=signed, worst_text=worst_text, short_type=short_type,
