@@ -48,8 +48,8 @@ def _resource(i: int) -> list[tuple[str, str, dict, dict]]:
             "userData": {SIG: SECRET_SIG, "plaintext": "\"#!/bin/bash\""}, "tags": {"Name": f"web-{i}"}}, {}),
         ("aws:ebs/volume:Volume", f"data-{i}", {"availabilityZone": zone, "size": 100 + i % 4 * 50, "type": "gp3"}, {}),
         ("aws:iam/role:Role", f"role-{i}", {"assumeRolePolicy": "{\"Version\":\"2012-10-17\"}"}, {}),
-        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"attach-{i}", {"role": UNKNOWN,
-                                                                              "policyArn": "arn:aws:iam::aws:policy/x"}, {}),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", f"attach-{i}",
+         {"role": UNKNOWN, "policyArn": "arn:aws:iam::aws:policy/x"}, {}),
         ("aws:ec2/securityGroup:SecurityGroup", f"sg-{i}", {"vpcId": UNKNOWN, "ingress": [
             {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]}, {}),
         ("aws:ec2/subnet:Subnet", f"subnet-{i}", {"vpcId": UNKNOWN, "cidrBlock": f"10.{i % 250}.0.0/24",
