@@ -20,7 +20,9 @@ from .load import AWS_PACKAGES, Change, ForeignPlan, NotPriced
 NO_PRICER = "no pricer for this resource type"
 
 
-@dataclass(frozen=True)
+# Slots, not frozen: a plan has tens of thousands of these, and a frozen dataclass sets each field
+# through object.__setattr__. They are not changed once made.
+@dataclass(slots=True)
 class Side:
     """One resource's monthly cost on one side (before or after): None when it is not there."""
 
@@ -30,7 +32,7 @@ class Side:
     free: bool = False  # a type that costs nothing itself (FREE) or is priced with another (PRICED_WITH)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ResourceChange:
     name: str
     type: str
@@ -216,17 +218,18 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
         totals.append(sums)
     unpriced = [{u.resource for u in before.unpriced}, {u.resource for u in after.unpriced}]
     out = []
-    graphs = (plan.before, plan.after)
+    names = (plan.before.names, plan.after.names)
+    kinds: dict[str, str] = {}
     for c in plan.changes:
         sides: list[Optional[Side]] = []
         region = None
-        for i, graph in enumerate(graphs):
-            r = graph.names.get(c.name)
-            if r is None or not r.custom or r.is_provider:
+        for i in (0, 1):
+            r = names[i].get(c.name)
+            if r is None or not r.custom:  # providers never reach the graphs
                 sides.append(None)
                 continue
             region = r.region or region
-            kind = _kind(r.type)
+            kind = kinds.get(r.type) or kinds.setdefault(r.type, _kind(r.type))
             if kind == "free":
                 sides.append(Side(ZERO, ZERO, True, free=True))
                 continue
@@ -239,8 +242,8 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
         if sides[0] is None and sides[1] is None:
             continue
         out.append(ResourceChange(c.name, c.type, c.op, region, sides[0], sides[1]))
-    out.sort(key=lambda x: (-abs(x.base_change), x.name))
-    return out
+    keyed = sorted(((-abs(x.base_change), x.name), x) for x in out)
+    return [x for _, x in keyed]
 
 
 __all__ = ["Change", "PlanEstimate", "ResourceChange", "Side", "price_plan"]
