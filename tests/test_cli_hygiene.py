@@ -322,6 +322,7 @@ def test_reap_refuses_json_without_a_dry_run():
 
 EXPECTED_FORMATS = {
     ("preview",): ("table", "json", "markdown"),
+    ("estimate",): ("table", "json", "markdown"),
     ("compare",): ("table", "json", "markdown"),
     ("solve",): ("table", "json"),
     ("check",): ("text", "json", "sarif", "junit", "github"),

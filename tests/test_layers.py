@@ -45,6 +45,12 @@ LAYERS = {
                     "gnnstack.components.training", "gnnstack.components.inference"],
                    [*BASE, "gnnstack.components", "gnnstack.components.*", "gnnstack.templating",
                     "pulumi", "pulumi_aws"]),
+    # Reading other tools' JSON (preview files, stack exports) into graphs and pricing them: fast
+    # and plain, never pulumi, click or rich. gnnstack.foreign.program, which runs a Pulumi
+    # program, is the top layer's.
+    "foreign": (["gnnstack.foreign", "gnnstack.foreign.load", "gnnstack.foreign.plan"],
+                [*BASE, "gnnstack.costing", "gnnstack.costing.*", "gnnstack.foreign", "gnnstack.foreign.load",
+                 "gnnstack.foreign.plan"]),
     "reap": (["gnnstack.reap", "gnnstack.reap.*"],
              [*BASE, "gnnstack.reap", "gnnstack.reap.*", "gnnstack.deploy", "boto3", "botocore", "botocore.*"]),
     "outputs": (["gnnstack.outputs", "gnnstack.outputs.*"],
@@ -56,7 +62,6 @@ LAYERS = {
 # Modules of the top layer (anything goes) inside a package whose other modules belong to a
 # layer: they run Pulumi. No layer's pattern claims them.
 TOP_MODULES = {"gnnstack.foreign.program"}
-LAYERS["foreign"] = (["gnnstack.foreign"], BASE)  # the package itself; its modules pick their own layers
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

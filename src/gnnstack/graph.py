@@ -21,6 +21,10 @@ class Resource:
     parent: Optional[str]
     inputs: dict[str, Any]
     custom: bool = True
+    # The AWS region the resource is in when the graph spans several (a preview file of another
+    # program); None: the graph's own region (the option's, or the one `estimate` is given).
+    # gnnstack's own captures leave it None: one stack, one region.
+    region: Optional[str] = None
 
     @property
     def is_component(self) -> bool:
@@ -31,7 +35,10 @@ class Resource:
         return self.type.startswith("pulumi:providers:")
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs}
+        out = {"type": self.type, "name": self.name, "parent": self.parent, "inputs": self.inputs}
+        if self.region is not None:  # only graphs that span regions say it: captures stay as they were
+            out["region"] = self.region
+        return out
 
 
 @dataclass

@@ -41,7 +41,8 @@ def _stdout_closed() -> NoReturn:
 # what it imports: the scenario models, the price catalog, rich) loads only when that command runs
 # or help lists it, so `gnnstack preview` does not pay for `reap` or `prices`.
 COMMANDS: dict[str, str] = {
-    "preview": "preview:preview", "compare": "compare:compare", "solve": "solve:solve", "prices": "prices:prices",
+    "preview": "preview:preview", "estimate": "estimate:estimate", "compare": "compare:compare",
+    "solve": "solve:solve", "prices": "prices:prices",
     "check": "check:check", "diff": "diff:diff", "guardrails": "guardrails:guardrails", "up": "deploy:up",
     "down": "deploy:down", "budgets": "deploy:budgets", "actuals": "actuals:actuals", "reap": "reap:reap",
     "usage": "usage:usage", "report": "report:report",

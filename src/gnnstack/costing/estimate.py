@@ -160,7 +160,8 @@ def _no_cycle_collection() -> Iterator[None]:
 def estimate(graph: ResourceGraph, book: PriceBook, *, region: Optional[str] = None,
              hours: Optional[Decimal] = None, usage: Optional[UsageSet] = None) -> Estimate:
     """Price every resource of the graph with `usage` (stack file, usage file; nothing declared:
-    defaults, or "needs usage"). Region and month default to what the option declares."""
+    defaults, or "needs usage"). Region and month default to what the option declares. A resource
+    with a region of its own (`Resource.region`: a graph that spans regions) is priced there."""
     with _no_cycle_collection():
         return _estimate(graph, book, region, hours, usage)
 
@@ -207,6 +208,7 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
             continue
         if not r.custom:
             components[r.name] = rtype
+        ctx.region = r.region or region
         d = declarations.get(r.name)
         config = d.config if d is not None else ()
         ctx.assumptions = list(config)

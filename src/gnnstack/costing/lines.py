@@ -143,10 +143,12 @@ class PricingContext:
     usage_set: UsageSet = field(default_factory=UsageSet)
     # Assumptions recorded while the current resource is priced; `estimate` attaches them.
     assumptions: list[Assumption] = field(default_factory=list)
-    # Prices found so far, by (service, item, scope): the book and region do not change while a
-    # graph is priced, and tens of thousands of lines look up the same few dozen prices.
-    _found: dict[tuple[str, str, Optional[str]], Optional[Price]] = field(default_factory=dict, init=False,
-                                                                            repr=False)
+    # Prices found so far, by (service, item, scope, region): the book does not change while a
+    # graph is priced, and tens of thousands of lines look up the same few dozen prices. `region`
+    # is the region of the resource being priced (`estimate` sets it per resource when the graph
+    # spans regions), so it is part of the key.
+    _found: dict[tuple[str, str, Optional[str], str], Optional[Price]] = field(default_factory=dict, init=False,
+                                                                                 repr=False)
     # The resource the last line was made for and the name of its component (a pricer makes its
     # lines one resource at a time).
     _owner: tuple[Optional[Resource], str] = field(default=(None, ""), init=False, repr=False)
@@ -154,8 +156,8 @@ class PricingContext:
     _owned: dict[str, dict[str, list[Resource]]] = field(default_factory=dict, init=False, repr=False)
     # The usage model each type's pricer reads (the registry, which imports this module).
     _models: dict[str, type[Usage]] = field(default_factory=lambda: _usage_models(), init=False, repr=False)
-    # Lines of resources priced alike, by type and key (see `alike`), without their resource.
-    _alike: dict[tuple[str, Hashable], tuple[LineContent, ...]] = field(default_factory=dict, init=False,
+    # Lines of resources priced alike, by type, region and key (see `alike`), without their resource.
+    _alike: dict[tuple[str, str, Hashable], tuple[LineContent, ...]] = field(default_factory=dict, init=False,
                                                                         repr=False)
 
     @cached_property
@@ -166,11 +168,12 @@ class PricingContext:
 
     def find(self, service: str, item: str, scope: Optional[str] = None) -> Optional[Price]:
         """The price of `item` in this region (see `PriceBook.get`), or None."""
-        key = (service, item, scope)
+        region = self.region
+        key = (service, item, scope, region)
         try:
             return self._found[key]
         except KeyError:
-            found = self._found[key] = self.book.get(service, item, self.region, scope=scope)
+            found = self._found[key] = self.book.get(service, item, region, scope=scope)
             return found
 
     def price(self, service: str, item: str) -> Price:
@@ -257,15 +260,17 @@ class PricingContext:
         types, sizes and schedules; building their lines is most of the cost of an estimate.)
 
         Usage is read (`ctx.usage`) before, to make the key, so that its assumptions are
-        recorded for every resource. A build that raises is not kept."""
-        found = self._alike.get((r.type, key))
+        recorded for every resource. A build that raises is not kept. The region the resource is
+        priced in is part of every key: resources alike in two regions have different prices."""
+        region = self.region
+        found = self._alike.get((r.type, region, key))
         if found is None:
             recorded = len(self.assumptions)
             lines = build()
             if len(self.assumptions) != recorded:  # the copies would lack them
                 raise RuntimeError(f"the pricer of {r.type} read usage while making lines shared alike; "
                                    "read it before, for the key")
-            self._alike[r.type, key] = tuple(line.content() for line in lines)
+            self._alike[r.type, region, key] = tuple(line.content() for line in lines)
             return lines
         component, name, rtype = self._component_name(r), r.name, r.type
         return [CostLine(component, name, rtype, *content) for content in found]

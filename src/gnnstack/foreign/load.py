@@ -1,0 +1,373 @@
+"""Reading a JSON file another tool wrote into before and after resource graphs.
+
+Accepted shapes, told apart by their keys:
+
+- `pulumi preview --json`: `{"config", "steps": [{"op", "urn", "newState", "oldState"}], "changeSummary"}`;
+  also the flattened variant some tools write (`steps[].type`, `steps[].inputs`, no states).
+- `pulumi stack export`: `{"version": 3, "deployment": {"resources": [...]}}`: what is deployed.
+- gnnstack's own `gnnstack preview --format json`: `stack`, `option`, `resources`, `estimate`.
+
+No pulumi import here: the file is plain JSON and this path must stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import ConfigError, not_utf8
+from ..graph import SECRET, UNKNOWN, Resource, ResourceGraph
+from ..regions import REGIONS
+
+# Pulumi's wire sentinels (pulumi/runtime/rpc.py): a dict with SIG_KEY set to SECRET_SIG is a
+# secret ({"<sig>": "<secret sig>", "plaintext"|"ciphertext"|"value": ...}); UNKNOWN_VALUE stands
+# for a value known only after deploy. Previews without --show-secrets print "[secret]".
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+PREVIEW, PREVIEW_FLAT, STACK_EXPORT, GNNSTACK = ("pulumi preview --json", "pulumi preview --json (flattened steps)",
+                                                  "pulumi stack export", "gnnstack preview --format json")
+SHAPES = (PREVIEW, PREVIEW_FLAT, STACK_EXPORT, GNNSTACK)
+SHAPES_TEXT = ("accepted: `pulumi preview --json` (steps[] with op, urn, newState/oldState, or steps[] with "
+               "type and inputs), `pulumi stack export` (deployment.resources[]), or `gnnstack preview "
+               "--format json` (stack, option, resources, estimate)")
+
+# Packages whose resources AWS bills (their region matters); everything else custom is another provider.
+AWS_PACKAGES = frozenset({"aws", "aws-native"})
+# Provider packages, for files that do not say which resources are custom (flattened steps,
+# gnnstack's own JSON): a type in one of these, or with a module path ("mod/res"), is custom.
+PROVIDER_PACKAGES = frozenset({
+    "aws", "aws-native", "gcp", "google-native", "azure", "azure-native", "azuread", "kubernetes", "random", "tls",
+    "command", "docker", "cloudflare", "datadog", "github", "gitlab", "vault", "newrelic", "mongodbatlas",
+    "snowflake", "digitalocean", "linode", "fastly", "auth0", "okta", "pagerduty", "postgresql", "mysql",
+    "consul", "nomad", "archive", "http", "local", "null", "time", "external", "std", "awsx", "eks"})
+
+# Ops -> (in the before graph, in the after graph). A replacement's steps (create-replacement,
+# replace, delete-replaced) are merged into one "replace". `read` and `read-replacement` read a
+# resource the stack does not manage: in neither graph. `import` brings an existing resource
+# under management: its bill does not change, so it is in both. `discard`: the resource leaves
+# the stack's state but keeps running (retainOnDelete): in neither graph's cost from now on.
+OPS: dict[str, tuple[bool, bool]] = {
+    "create": (False, True), "update": (True, True), "replace": (True, True), "delete": (True, False),
+    "same": (True, True), "read": (False, False), "read-replacement": (False, False), "import": (True, True),
+    "import-replacement": (True, True), "refresh": (True, True), "discard": (True, False),
+    "discard-replaced": (True, False), "remove-pending-replace": (False, False),
+}
+_REPLACEMENT = {"create-replacement", "delete-replaced", "replace", "discard-replaced", "import-replacement"}
+# (urn, op, state before or None, state after or None, either state) per resource.
+Record = tuple[str, str, Optional[dict[str, Any]], Optional[dict[str, Any]], dict[str, Any]]
+_ZONE = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")
+_REGIONS = frozenset(REGIONS)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One resource of the file: what happens to it and whether it is in each graph."""
+
+    name: str
+    type: str
+    op: str
+    before: bool
+    after: bool
+
+
+@dataclass(frozen=True)
+class NotPriced:
+    """A resource of another cloud or provider: listed, never priced, never $0."""
+
+    name: str
+    type: str
+    provider: str
+    op: str
+
+
+@dataclass
+class ForeignPlan:
+    path: str
+    shape: str  # one of SHAPES
+    stack: str
+    project: str
+    before: ResourceGraph
+    after: ResourceGraph
+    changes: list[Change] = field(default_factory=list)
+    not_priced: list[NotPriced] = field(default_factory=list)
+    # Where each priced resource's region came from, by name (for the report).
+    regions_from: dict[str, str] = field(default_factory=dict)
+    # gnnstack's own JSON: the usage its lines rested on, as (resource, type, field, value, source).
+    declared_usage: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    hours_per_month: Optional[str] = None
+
+    @property
+    def has_before(self) -> bool:
+        """Whether the file says what existed before (a preview) or only what is there (an export)."""
+        return self.shape in (PREVIEW, PREVIEW_FLAT)
+
+
+def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:
+    """The file at `path` as before and after graphs. `region`: the last fallback for AWS
+    resources whose own inputs, provider and stack config name none."""
+    p = Path(path)
+    where = str(p)
+    if region is not None and region not in _REGIONS:
+        raise ConfigError(f"--region {region!r} is not an AWS region; use one like us-east-1")
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"the file is {not_utf8(e)}", source=where) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read the file: {e.strerror or e}", source=where) from None
+    # Pulumi's unknowns become UNKNOWN in the text (one pass in C, not a walk of every input), its
+    # secret objects SECRET as the parser builds them; "[secret]" already is SECRET.
+    if UNKNOWN_VALUE in text:
+        text = text.replace(f'"{UNKNOWN_VALUE}"', f'"{UNKNOWN}"')
+    try:
+        data = json.loads(text, object_hook=_secret) if SIG_KEY in text else json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}; {SHAPES_TEXT}",
+                          source=where) from None
+    if isinstance(data, dict):
+        steps = data.get("steps")
+        if isinstance(steps, list):
+            flat = bool(steps) and all(isinstance(s, dict) and "newState" not in s and "oldState" not in s
+                                       and ("type" in s or "inputs" in s) for s in steps)
+            return _Reader(where, PREVIEW_FLAT if flat else PREVIEW, region, data.get("config")).preview(steps)
+        deployment = data.get("deployment")
+        if isinstance(deployment, dict) and isinstance(deployment.get("resources"), list):
+            return _Reader(where, STACK_EXPORT, region, None).export(deployment["resources"])
+        if isinstance(data.get("resources"), list) and "stack" in data and "estimate" in data:
+            return _Reader(where, GNNSTACK, region, None).gnnstack(data)
+    raise ConfigError(f"not a file gnnstack can price; {SHAPES_TEXT}", source=where)
+
+
+def _secret(value: dict[str, Any]) -> Any:
+    """A parsed JSON object, or SECRET for a Pulumi secret (UNKNOWN for an asset or archive)."""
+    if SIG_KEY in value:
+        return SECRET if value.get(SIG_KEY) == SECRET_SIG else UNKNOWN
+    return value
+
+
+def _name_of(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def _type_of(urn: str) -> str:
+    parts = urn.split("::")
+    return parts[-2].rsplit("$", 1)[-1] if len(parts) >= 4 else ""
+
+
+def _is_custom(rtype: str) -> bool:
+    """For files that do not say: provider packages' types are custom, others components."""
+    package, _, rest = rtype.partition(":")
+    return package in PROVIDER_PACKAGES or rtype.startswith("pulumi:providers:") or "/" in rest.partition(":")[0]
+
+
+class _Reader:
+    def __init__(self, where: str, shape: str, region: Optional[str], config: Any) -> None:
+        self.where, self.shape, self.fallback = where, shape, region
+        self.config_region: Optional[str] = None
+        if isinstance(config, dict):
+            for key in ("aws:region", "aws:config:region"):
+                value = config.get(key)
+                if isinstance(value, dict):  # {"value": ..., "secret": ...} in some writers
+                    value = value.get("value")
+                if isinstance(value, str) and value:
+                    self.config_region = self._region(value, f"config {key}")
+                    break
+        self.stack, self.project = "", ""
+
+    def _region(self, value: str, what: str) -> str:
+        if value not in _REGIONS:
+            raise ConfigError(f"{what} is {value!r}, not an AWS region", source=self.where)
+        return value
+
+    def _urn(self, urn: Any, what: str) -> str:
+        if not isinstance(urn, str) or not urn.startswith("urn:pulumi:") or urn.count("::") < 3:
+            raise ConfigError(f"{what}: urn {urn!r} is not a Pulumi URN (urn:pulumi:STACK::PROJECT::TYPE::NAME)",
+                              source=self.where)
+        if not self.stack:
+            head = urn[len("urn:pulumi:"):].split("::")
+            self.stack, self.project = head[0], head[1]
+        return urn
+
+    # ------------------------------------------------------------------ shapes
+
+    def preview(self, steps: list[Any]) -> ForeignPlan:
+        # Per URN, in file order: its op and its old and new states (type, inputs, parent, provider, custom).
+        order: list[str] = []
+        found: dict[str, dict[str, Any]] = {}
+        for i, step in enumerate(steps):
+            what = f"steps[{i}]"
+            if not isinstance(step, dict):
+                raise ConfigError(f"{what} is not an object", source=self.where)
+            op = step.get("op")
+            if not isinstance(op, str):
+                raise ConfigError(f"{what}: no op", source=self.where)
+            new, old = step.get("newState"), step.get("oldState")
+            urn = self._urn(step.get("urn") or (new or {}).get("urn") or (old or {}).get("urn"), what)
+            if self.shape == PREVIEW_FLAT:
+                state = {"type": step.get("type") or _type_of(urn), "inputs": step.get("inputs") or {},
+                         "parent": step.get("parent"), "provider": step.get("provider"), "custom": step.get("custom")}
+                old_inputs = step.get("oldInputs", step.get("old_inputs"))
+                new = None if op in ("delete", "delete-replaced") else state
+                old = ({**state, "inputs": old_inputs} if isinstance(old_inputs, dict) else state) \
+                    if op not in ("create", "create-replacement") else None
+            entry = found.get(urn)
+            if entry is None:
+                entry = found[urn] = {"op": op, "new": None, "old": None}
+                order.append(urn)
+            elif op in _REPLACEMENT or entry["op"] in _REPLACEMENT:
+                entry["op"] = "replace"
+            if op == "delete-replaced":
+                entry["old"] = entry["old"] or (old if isinstance(old, dict) else None)
+            else:
+                if isinstance(new, dict):
+                    entry["new"] = new
+                if isinstance(old, dict):
+                    entry["old"] = entry["old"] or old
+            if op == "create-replacement":
+                entry["op"] = "replace"
+        records: list[Record] = []
+        for urn in order:
+            entry = found[urn]
+            op = entry["op"]
+            if op in ("create-replacement", "delete-replaced"):
+                op = "replace"
+            before, after = OPS.get(op, (entry["old"] is not None, entry["new"] is not None))
+            old = entry["old"] or entry["new"]
+            new = entry["new"] or entry["old"]
+            records.append((urn, op, old if before else None, new if after else None, new or old))
+        return self._build(records)
+
+    def export(self, resources: list[Any]) -> ForeignPlan:
+        records: list[Record] = []
+        for i, r in enumerate(resources):
+            if not isinstance(r, dict):
+                raise ConfigError(f"deployment.resources[{i}] is not an object", source=self.where)
+            urn = self._urn(r.get("urn"), f"deployment.resources[{i}]")
+            if r.get("delete"):  # pending deletion after a replacement: on its way out
+                continue
+            records.append((urn, "deployed", None, r, r))
+        return self._build(records)
+
+    def gnnstack(self, data: dict[str, Any]) -> ForeignPlan:
+        stack, option = str(data.get("stack")), str(data.get("option") or "")
+        self.stack, self.project = stack, "gnnstack"
+        region = data.get("region")
+        if isinstance(region, str) and region:
+            self.config_region = self._region(region, "region")
+        records: list[Record] = []
+        for i, r in enumerate(data["resources"]):
+            if not isinstance(r, dict) or not isinstance(r.get("type"), str) or not isinstance(r.get("name"), str):
+                raise ConfigError(f"resources[{i}] has no type or name", source=self.where)
+            parent = r.get("parent")
+            urn = f"urn:pulumi:{stack}::gnnstack::{r['type']}::{r['name']}"
+            state = {"type": r["type"], "inputs": r.get("inputs") or {}, "custom": r.get("custom"),
+                     "parent": f"urn:pulumi:{stack}::gnnstack::-::{parent}" if parent else None,
+                     "region": r.get("region")}
+            records.append((urn, "deployed", None, state, state))
+        plan = self._build(records, option=option)
+        usage = []
+        for line in (data.get("estimate") or {}).get("lines") or []:
+            for a in line.get("assumptions") or []:
+                usage.append((line.get("resource"), line.get("type"), a.get("name"), a.get("value"), a.get("source")))
+        plan.declared_usage = usage
+        hours = (data.get("estimate") or {}).get("hours_per_month")
+        plan.hours_per_month = hours if isinstance(hours, str) else None
+        return plan
+
+    # ------------------------------------------------------------------ graphs
+
+    def _build(self, records: list[Record], option: str = "") -> ForeignPlan:
+        # Logical names are unique per type, not per stack: a name two types share gets its type.
+        counts: dict[str, int] = {}
+        for urn, *_ in records:
+            n = _name_of(urn)
+            counts[n] = counts.get(n, 0) + 1
+        names: dict[str, str] = {}
+        providers: dict[str, Optional[str]] = {}  # provider URN -> its region input
+        dropped: set[str] = set()
+        for urn, _, _, _, state in records:
+            rtype = state.get("type") or _type_of(urn)
+            n = _name_of(urn)
+            names[urn] = n if counts[n] == 1 else f"{n} [{rtype}]"
+            if rtype.startswith("pulumi:providers:"):
+                region = (state.get("inputs") or {}).get("region")
+                providers[urn] = region if isinstance(region, str) and region in _REGIONS else None
+            if rtype == "pulumi:pulumi:Stack":
+                dropped.add(urn)
+        label = option or self.project
+        plan = ForeignPlan(self.where, self.shape, self.stack, self.project,
+                           ResourceGraph(self.stack, label), ResourceGraph(self.stack, label))
+        before: list[Resource] = []
+        after: list[Resource] = []
+        for urn, op, old, new, state in records:
+            if urn in dropped:
+                continue
+            rtype = state.get("type") or _type_of(urn)
+            name = names[urn]
+            package = rtype.partition(":")[0]
+            custom = state.get("custom")
+            custom = _is_custom(rtype) if not isinstance(custom, bool) else custom
+            in_before, in_after = old is not None, new is not None
+            plan.changes.append(Change(name, rtype, op, in_before, in_after))
+            if rtype.startswith("pulumi:providers:") or package == "pulumi":
+                continue  # structure: providers and stack references cost nothing themselves
+            if custom and package not in AWS_PACKAGES:
+                plan.not_priced.append(NotPriced(name, rtype, package, op))
+                continue
+            region = None
+            if custom:
+                region = self._resource_region(urn, name, state, new or old or state, providers, plan)
+            for target, st in ((before, old), (after, new)):
+                if st is None:
+                    continue
+                parent_urn = st.get("parent") or state.get("parent")
+                parent = names.get(parent_urn) if isinstance(parent_urn, str) and parent_urn not in dropped else None
+                if parent is None and isinstance(parent_urn, str) and parent_urn not in dropped \
+                        and self.shape == GNNSTACK:
+                    parent = _name_of(parent_urn)
+                inputs = st.get("inputs")
+                # `load` replaced secrets and unknowns while parsing.
+                target.append(Resource(rtype, name, parent, inputs if isinstance(inputs, dict) else {}, custom, region))
+        plan.before.resources, plan.after.resources = before, after
+        plan.changes.sort(key=lambda c: c.name)
+        plan.not_priced.sort(key=lambda x: (x.provider, x.name))
+        return plan
+
+    def _resource_region(self, urn: str, name: str, state: dict[str, Any], inputs_state: dict[str, Any],
+                         providers: dict[str, Optional[str]], plan: ForeignPlan) -> str:
+        """Its own region input, its availability zone, its provider's region, the config's, --region."""
+        inputs = inputs_state.get("inputs") or {}
+        own = inputs.get("region") if isinstance(inputs, dict) else None
+        if isinstance(own, str) and own in _REGIONS:
+            plan.regions_from[name] = "its region input"
+            return own
+        zone = inputs.get("availabilityZone") if isinstance(inputs, dict) else None
+        if isinstance(zone, str):
+            m = _ZONE.match(zone)
+            if m and m.group(1) in _REGIONS:
+                plan.regions_from[name] = f"its availability zone {zone}"
+                return m.group(1)
+        declared = state.get("region")
+        if isinstance(declared, str) and declared in _REGIONS:
+            plan.regions_from[name] = "the file"
+            return declared
+        ref = state.get("provider") or inputs_state.get("provider")
+        if isinstance(ref, str) and ref:
+            provider_urn = ref.rsplit("::", 1)[0] if ref.count("::") >= 4 else ref
+            region = providers.get(provider_urn)
+            if region:
+                plan.regions_from[name] = f"provider {_name_of(provider_urn)}"
+                return region
+        if self.config_region:
+            plan.regions_from[name] = "the stack config aws:region" if self.shape != GNNSTACK else "the file's region"
+            return self.config_region
+        if self.fallback:
+            plan.regions_from[name] = "--region"
+            return self.fallback
+        raise ConfigError(f"{name} ({state.get('type') or _type_of(urn)}): no AWS region in its inputs, its provider "
+                          "or the stack config; pass --region REGION", source=self.where)

@@ -1,0 +1,249 @@
+"""Pricing a foreign plan: the before and after graphs with one price book and one usage, and the
+change per resource and in total."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Optional
+
+from ..costing.catalog import PriceBook
+from ..costing.estimate import CURRENCY, Estimate, Unpriced, estimate, money
+from ..costing.lines import ZERO
+from ..costing.pricers import FREE, PRICED_WITH, PRICERS, USAGE_MODELS
+from ..costing.usage import DEFAULT, Declared, UsageSet, check_values
+from ..errors import ConfigError
+from ..graph import ResourceGraph
+from .load import AWS_PACKAGES, Change, ForeignPlan, NotPriced
+
+NO_PRICER = "no pricer for this resource type"
+
+
+# Slots, not frozen: a plan has tens of thousands of these, and a frozen dataclass sets each field
+# through object.__setattr__. They are not changed once made.
+@dataclass(slots=True)
+class Side:
+    """One resource's monthly cost on one side (before or after): None when it is not there."""
+
+    base: Decimal
+    worst: Optional[Decimal]  # None: unbounded
+    priced: bool  # False: there, but unpriced or unsupported (its cost is not known)
+    free: bool = False  # a type that costs nothing itself (FREE) or is priced with another (PRICED_WITH)
+
+
+@dataclass(slots=True)
+class ResourceChange:
+    name: str
+    type: str
+    op: str
+    region: Optional[str]
+    before: Optional[Side]
+    after: Optional[Side]
+
+    @property
+    def base_change(self) -> Decimal:
+        return (self.after.base if self.after else ZERO) - (self.before.base if self.before else ZERO)
+
+    @property
+    def worst_change(self) -> Optional[Decimal]:
+        b = ZERO if self.before is None else self.before.worst
+        a = ZERO if self.after is None else self.after.worst
+        return None if a is None or b is None else a - b
+
+    def to_json(self) -> dict[str, Any]:
+        def side(s: Optional[Side]) -> Optional[dict[str, Any]]:
+            if s is None:
+                return None
+            return {"base": money(s.base), "worst_case": money(s.worst), "priced": s.priced, "free": s.free}
+
+        return {"resource": self.name, "type": self.type, "op": self.op, "region": self.region,
+                "before": side(self.before), "after": side(self.after),
+                "change": {"base": money(self.base_change), "worst_case": money(self.worst_change)}}
+
+
+@dataclass
+class PlanEstimate:
+    """The priced plan: both estimates, per-resource changes, and what was not priced."""
+
+    plan: ForeignPlan
+    before: Estimate
+    after: Estimate
+    resources: list[ResourceChange] = field(default_factory=list)
+    # Unpriced resources of a supported type (needs usage, missing price, inputs unknown), per side.
+    unpriced_before: list[Unpriced] = field(default_factory=list)
+    unpriced_after: list[Unpriced] = field(default_factory=list)
+    # AWS types with no pricer (and not free): type -> resource names.
+    unsupported: dict[str, list[str]] = field(default_factory=dict)
+    prices: Optional[str] = None
+
+    @property
+    def not_priced(self) -> list[NotPriced]:
+        return self.plan.not_priced
+
+    @property
+    def providers(self) -> dict[str, int]:
+        """Other providers' resources, counted by provider."""
+        return dict(sorted(Counter(x.provider for x in self.plan.not_priced).items()))
+
+    @property
+    def base_change(self) -> Decimal:
+        return self.after.base - self.before.base
+
+    @property
+    def worst_change(self) -> Optional[Decimal]:
+        a, b = self.after.worst_case, self.before.worst_case
+        return None if a is None or b is None else a - b
+
+    @property
+    def unsupported_count(self) -> int:
+        return sum(len(v) for v in self.unsupported.values())
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.plan
+        return {
+            "file": p.path, "shape": p.shape, "stack": p.stack, "project": p.project, "currency": CURRENCY,
+            "hours_per_month": str(self.after.hours_per_month),
+            "regions": sorted({r.region for r in p.after.resources + p.before.resources if r.region}),
+            "monthly": {"before": self.before.summary_json() if p.has_before else None,
+                        "after": self.after.summary_json(),
+                        "change": {"base": money(self.base_change), "worst_case": money(self.worst_change)}
+                        if p.has_before else None},
+            "changes": dict(sorted(Counter(c.op for c in p.changes).items())),
+            "resources": [r.to_json() for r in self.resources],
+            "unpriced": {"before": [u.to_json() for u in self.unpriced_before] if p.has_before else None,
+                         "after": [u.to_json() for u in self.unpriced_after]},
+            "unsupported_types": [{"type": t, "count": len(n), "resources": n} for t, n in self.unsupported.items()],
+            "not_priced": [{"resource": x.name, "type": x.type, "provider": x.provider, "op": x.op}
+                           for x in p.not_priced],
+            "providers": self.providers,
+            # Per resource, not per line: a 10,000-resource plan's lines would be most of the document
+            # and of its time. Lines and their prices: `gnnstack preview --format json` on gnnstack's
+            # own stacks; here, the resource's figures with its region and the defaults below.
+            "prices": {"catalog": "gnnstack/data/prices", "overrides": self.prices},
+            "usage_file": self.after.usage_file,
+            "defaults_used": [{"resource": r, **a.to_json()} for r, a in self.after.defaults_used()],
+        }
+
+
+def _kind(rtype: str) -> str:
+    if rtype in PRICERS:
+        return "priced"
+    if rtype in FREE or rtype in PRICED_WITH:
+        return "free"
+    return "unsupported"
+
+
+def declared_usage(plan: ForeignPlan, graph: ResourceGraph) -> UsageSet:
+    """gnnstack's own JSON: the usage its lines rested on (stack file, usage file, scenario
+    defaults), declared again so the same resources price the same. Values the model would
+    default to anyway are left to it."""
+    usage = UsageSet()
+    values: dict[str, dict[str, tuple[str, str]]] = {}
+    types: dict[str, str] = {}
+    names = graph.names
+    for resource, rtype, name, value, source in plan.declared_usage:
+        model = USAGE_MODELS.get(rtype)
+        if model is None or resource not in names or name not in model.model_fields:
+            continue
+        if source == DEFAULT and value == model.default_text(name):
+            continue
+        values.setdefault(resource, {})[name] = (value, source)
+        types[resource] = rtype
+    for resource, fields in sorted(values.items()):
+        model = USAGE_MODELS[types[resource]]
+        try:
+            checked = check_values(model, {k: _parsed(model, k, v) for k, (v, _) in fields.items()})
+        except Exception as e:  # a value the report wrote that does not read back: say which
+            raise ConfigError(f"estimate.lines: usage of {resource} does not read back ({e})", source=plan.path) \
+                from None
+        usage.declare(Declared(resource, model.model_construct(**checked),
+                               sources={k: s for k, (_, s) in fields.items()}))
+    return usage
+
+
+def _parsed(model: Any, name: str, text: str) -> Any:
+    """A usage value as `shown` wrote it: "none", numbers, or structures ("k=v, k=v; k=v")."""
+    if text == "none":
+        return None
+    annotation = str(model.model_fields[name].annotation)
+    if "tuple" in annotation or "list" in annotation:
+        items = [] if not text else text.split("; ")
+        if items and "=" in items[0]:
+            return [dict(kv.split("=", 1) for kv in item.split(", ")) for item in items]
+        return items
+    return text
+
+
+def price_plan(plan: ForeignPlan, book: PriceBook, *, usage_file: Optional[str] = None,
+               prices: Optional[str] = None, hours: Optional[Decimal] = None) -> PlanEstimate:
+    """Both graphs priced with `book` and `usage_file` (by type and logical name)."""
+    from ..costing.usage_file import apply_usage_file, load_usage_file
+
+    parsed = load_usage_file(usage_file) if usage_file else None
+    if hours is None and plan.hours_per_month:
+        hours = Decimal(plan.hours_per_month)
+    estimates = []
+    for graph, other in ((plan.before, plan.after), (plan.after, plan.before)):
+        usage = declared_usage(plan, graph) if plan.declared_usage else UsageSet()
+        if parsed is not None and usage_file:
+            apply_usage_file(usage, parsed, graph, usage_file, frozenset(other.names))
+        regions = sorted({r.region for r in graph.resources if r.region})
+        default = regions[0] if len(regions) == 1 else ("multiple" if regions else "none")
+        estimates.append(estimate(graph, book, region=default, hours=hours, usage=usage))
+    before, after = estimates
+    out = PlanEstimate(plan, before, after, prices=prices)
+    unsupported: dict[str, list[str]] = {}
+    for e, target in ((before, out.unpriced_before), (after, out.unpriced_after)):
+        for u in e.unpriced:
+            if u.reason == NO_PRICER and u.type.partition(":")[0] in AWS_PACKAGES:
+                if e is after or u.resource not in plan.after.names:
+                    unsupported.setdefault(u.type, []).append(u.resource)
+            else:
+                target.append(u)
+    out.unsupported = {t: sorted(set(n)) for t, n in sorted(unsupported.items())}
+    out.resources = _per_resource(plan, before, after)
+    return out
+
+
+def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[ResourceChange]:
+    totals: list[dict[str, list[Any]]] = []
+    for e in (before, after):
+        sums: dict[str, list[Any]] = {}
+        for line in e.lines:
+            s: list[Any] = sums.setdefault(line.resource, [ZERO, ZERO])
+            s[0] += line.base_monthly
+            w = line.worst_monthly
+            s[1] = None if s[1] is None or w is None else s[1] + w
+        totals.append(sums)
+    unpriced = [{u.resource for u in before.unpriced}, {u.resource for u in after.unpriced}]
+    out = []
+    names = (plan.before.names, plan.after.names)
+    kinds: dict[str, str] = {}
+    for c in plan.changes:
+        sides: list[Optional[Side]] = []
+        region = None
+        for i in (0, 1):
+            r = names[i].get(c.name)
+            if r is None or not r.custom:  # providers never reach the graphs
+                sides.append(None)
+                continue
+            region = r.region or region
+            kind = kinds.get(r.type) or kinds.setdefault(r.type, _kind(r.type))
+            if kind == "free":
+                sides.append(Side(ZERO, ZERO, True, free=True))
+                continue
+            found = totals[i].get(c.name)
+            if found is None:
+                sides.append(Side(ZERO, ZERO, c.name not in unpriced[i]) if kind == "priced" else
+                             Side(ZERO, ZERO, False))
+            else:
+                sides.append(Side(found[0], found[1], c.name not in unpriced[i]))
+        if sides[0] is None and sides[1] is None:
+            continue
+        out.append(ResourceChange(c.name, c.type, c.op, region, sides[0], sides[1]))
+    keyed = sorted(((-abs(x.base_change), x.name), x) for x in out)
+    return [x for _, x in keyed]
+
+
+__all__ = ["Change", "PlanEstimate", "ResourceChange", "Side", "price_plan"]
