@@ -8,7 +8,6 @@ $0.0000166667/GB-second, S3 Standard $0.023/GB-month."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -270,13 +269,6 @@ def test_json_output_is_deterministic_and_markdown_has_the_totals():
 def test_stack_and_config_are_for_folders_only():
     result = estimate(str(PREVIEW_FILE), "--stack", "dev")
     assert result.exit_code == 2 and "apply to a project folder" in result.output
-
-
-@pytest.mark.skipif(importlib.util.find_spec("gnnstack.foreign.program") is not None,
-                    reason="this build runs Pulumi programs")
-def test_a_folder_without_the_program_runner_says_so(tmp_path):
-    result = estimate(str(tmp_path))
-    assert result.exit_code == 2 and "running a Pulumi program is not available in this build" in result.output
 
 
 def test_the_json_path_never_imports_pulumi():

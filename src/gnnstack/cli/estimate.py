@@ -15,7 +15,6 @@ from .options import format_option, prices_option, usage_option
 from .output import progress
 
 INDENT_UP_TO = 2000  # resources; beyond, --format json is compact
-PROGRAM_MISSING = "running a Pulumi program is not available in this build; price its `pulumi preview --json` instead"
 
 
 def _config(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -53,7 +52,10 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
         variant some tools write (steps[] with type and inputs) too;
       - a `pulumi stack export` file: what is deployed;
       - a `gnnstack preview --format json` file;
-      - a Pulumi Python project folder (its Pulumi.yaml), run under mocks (when this build has it).
+      - a Pulumi Python project folder (its Pulumi.yaml; --stack, --config), its program run
+        offline under Pulumi's mocks with its stack config (secrets as placeholders) and the
+        packages of its virtualenv (venv/ or .venv/) or of this environment; priced as what
+        it would create. Other languages: price their `pulumi preview --json`.
 
     \b
     Each AWS resource is priced in its own region, found in this order: its own `region` input,
@@ -97,21 +99,20 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
 def _program(target: Path, stack: Optional[str], config: dict[str, str], region: Optional[str],
              usage: Optional[str], prices: Optional[str], fmt: str) -> None:
     """A Pulumi Python project: captured by gnnstack.foreign.program (another change adds it)."""
-    try:
-        from gnnstack.foreign import program  # type: ignore[attr-defined]
-    except ImportError:
-        raise ConfigError(f"{target}: {PROGRAM_MISSING}") from None
+    from gnnstack.foreign import program
     from gnnstack.costing.report import price_book
-    from gnnstack.foreign.load import ForeignPlan
+    from gnnstack.foreign.load import from_program
     from gnnstack.foreign.plan import price_plan
-    from gnnstack.graph import ResourceGraph
 
-    with progress(f"{target}: running the Pulumi program under mocks, pricing"):
+    if usage:
+        from gnnstack.costing.usage_file import load_usage_file
+
+        load_usage_file(usage)  # a malformed usage file fails before the program runs
+    with progress(f"{target}: running the Pulumi program under mocks"):
         graph = program.capture_project(target, stack=stack, config=config, region=region)
+    with progress(f"{target}: pricing {len(graph)} resources"):
         book, used = price_book(Path.cwd(), None, prices)
-        plan = ForeignPlan(str(target), "pulumi program", graph.stack, graph.option,
-                           ResourceGraph(graph.stack, graph.option), graph)
-        result = price_plan(plan, book, usage_file=usage, prices=used)
+        result = price_plan(from_program(graph, str(target), region=region), book, usage_file=usage, prices=used)
     _print(result, fmt)
 
 

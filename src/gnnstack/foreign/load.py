@@ -32,6 +32,8 @@ UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PREVIEW, PREVIEW_FLAT, STACK_EXPORT, GNNSTACK = ("pulumi preview --json", "pulumi preview --json (flattened steps)",
                                                   "pulumi stack export", "gnnstack preview --format json")
 SHAPES = (PREVIEW, PREVIEW_FLAT, STACK_EXPORT, GNNSTACK)
+# Not a file: a Pulumi Python project run under mocks (gnnstack.foreign.program), priced as what it would create.
+PROGRAM = "Pulumi Python program (run under mocks)"
 SHAPES_TEXT = ("accepted: `pulumi preview --json` (steps[] with op, urn, newState/oldState, or steps[] with "
                "type and inputs), `pulumi stack export` (deployment.resources[]), or `gnnstack preview "
                "--format json` (stack, option, resources, estimate)")
@@ -105,6 +107,13 @@ class ForeignPlan:
     def has_before(self) -> bool:
         """Whether the file says what existed before (a preview) or only what is there (an export)."""
         return self.shape in (PREVIEW, PREVIEW_FLAT)
+
+
+def from_program(graph: ResourceGraph, where: str, *, region: Optional[str] = None) -> ForeignPlan:
+    """A captured program's graph as a plan with nothing before and everything created, read by
+    the same rules as a file: names, other providers, unsupported types, a region per resource
+    (its own input or zone, else its provider's region as the capture noted it, else `region`)."""
+    return _Reader(where, PROGRAM, region, None).program(graph)
 
 
 def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:
@@ -278,6 +287,16 @@ class _Reader:
         hours = (data.get("estimate") or {}).get("hours_per_month")
         plan.hours_per_month = hours if isinstance(hours, str) else None
         return plan
+
+    def program(self, graph: ResourceGraph) -> ForeignPlan:
+        self.stack, self.project = graph.stack, graph.option
+        urns = {r.name: f"urn:pulumi:{graph.stack}::{graph.option}::{r.type}::{r.name}" for r in graph.resources}
+        records: list[Record] = []
+        for r in graph.resources:
+            state = {"type": r.type, "inputs": r.inputs, "custom": r.custom,
+                     "parent": urns.get(r.parent) if r.parent else None, "region": r.region}
+            records.append((urns[r.name], "create", None, state, state))
+        return self._build(records)
 
     # ------------------------------------------------------------------ graphs
 

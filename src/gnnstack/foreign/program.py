@@ -263,6 +263,10 @@ class ForeignMocks(OfflineMocks):
             physical = state["bucket"] if isinstance(state.get("bucket"), str) else physical
             ident = physical  # a bucket's id is its name
         state.setdefault("name", physical)
+        if (module, kind) == ("ecs", "TaskDefinition") and isinstance(state.get("family"), str):
+            # A task definition's ARN names its family and revision, not a physical name.
+            state.setdefault("revision", 1)
+            state.setdefault("arn", f"arn:aws:ecs:{self.region}:{ACCOUNT}:task-definition/{state['family']}:1")
         state.setdefault("arn", self._arn(module, kind, physical, ident))
         self._outputs(module, kind, physical, ident, state)
         return ident, state
@@ -507,7 +511,7 @@ def _capture(run: ProjectRun) -> ResourceGraph:
     """Run the program under the mocks in this process; the graph, or ConfigError."""
     with _event_loops() as loop, _no_source_positions():
         settings.ROOT.set(None)
-        monitor = CaptureMonitor(ForeignMocks(run.region))
+        monitor = _Monitor(ForeignMocks(run.region))
         pulumi.runtime.set_all_config(dict(run.config), list(run.secret_keys))
         pulumi.runtime.set_mocks(monitor.mocks, project=run.name, stack=run.stack, preview=True, monitor=monitor)
         settings.SETTINGS.rpc_manager.clear()
@@ -524,10 +528,37 @@ def _capture(run: ProjectRun) -> ResourceGraph:
                           "no resources: nothing to price (does it create its resources only under `if __name__` "
                           "or in a function it never calls?)", source=run.label)
     names = _unique_names(monitor.records)
+    # Each AWS resource's region: its explicit provider's `region`, else the region the program's
+    # default provider has (the config's aws:region). A region input of its own wins later, when
+    # the plan is read (gnnstack.foreign.load).
+    provider_regions = {urn: inputs.get("region") for urn, _p, t, _n, _c, inputs in monitor.records
+                        if t == "pulumi:providers:aws" and isinstance(inputs.get("region"), str)}
+
+    def region_of(urn: str, rtype: str) -> Optional[str]:
+        if not rtype.startswith("aws:"):
+            return None
+        ref = monitor.provider_of.get(urn, "")
+        return provider_regions.get(ref.rsplit("::", 1)[0]) or run.region
+
     return ResourceGraph(run.stack, run.name, [
-        Resource(type=t, name=names[urn], parent=names.get(parent), inputs=_plain(inputs), custom=custom)
+        Resource(type=t, name=names[urn], parent=names.get(parent), inputs=_plain(inputs), custom=custom,
+                 region=region_of(urn, t))
         for urn, parent, t, _n, custom, inputs in monitor.records
     ]).in_tree_order()
+
+
+class _Monitor(CaptureMonitor):
+    """The capture's monitor, also noting which provider each resource was registered with."""
+
+    def __init__(self, m: pulumi.runtime.Mocks) -> None:
+        super().__init__(m)
+        self.provider_of: dict[str, str] = {}  # resource URN -> provider reference ("URN::id")
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.provider:
+            self.provider_of[response.urn] = request.provider
+        return response
 
 
 def _child(run: ProjectRun, pipe: Any) -> None:

@@ -28,6 +28,13 @@ def _side(s: Any) -> str:
     return usd(s.base)
 
 
+def _worst(s: Any) -> str:
+    """A side's worst case: as `_side`, and "unbounded" when no cap bounds it."""
+    if s is None or s.free or not s.priced:
+        return _side(s)
+    return "unbounded" if s.worst is None else usd(s.worst)
+
+
 def _rows(pe: Any, limit: int) -> tuple[list[Any], list[Any]]:
     shown = [r for r in pe.resources if r.before or r.after]
     return shown[:limit], shown[limit:]
@@ -77,8 +84,7 @@ def estimate_table(pe: Any) -> str:
         t = _table(("Resource", "word"), ("Type", "text"), ("Region", "word"), ("$/month", "figure"),
                    ("Worst case", "figure"))
         for r in shown:
-            t.add_row(r.name, short_type(r.type), r.region or "", _side(r.after),
-                      "free" if r.after and r.after.free else usd(r.after.worst) if r.after else "-")
+            t.add_row(r.name, short_type(r.type), r.region or "", _side(r.after), _worst(r.after))
         if rest:
             t.add_row(f"and {len(rest)} more", "", "", usd(sum((r.after.base for r in rest if r.after), 0)), "")
     page.table(t)
