@@ -16,6 +16,8 @@ INSTANCE = "aws:neptune/clusterInstance:ClusterInstance"
 
 @pricer("aws:appautoscaling/target:Target")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
+    if r.inputs.get("serviceNamespace") == "dynamodb":
+        return []  # its maxCapacity is the worst case of its table's capacity lines (dynamodb_table)
     if r.inputs.get("serviceNamespace") != "neptune":
         raise NotPriceable(f"auto-scaling of {r.inputs.get('serviceNamespace')} is not priced")
     extra = number(r.inputs.get("maxCapacity"), "maxCapacity") - number(r.inputs.get("minCapacity", 0), "minCapacity")
