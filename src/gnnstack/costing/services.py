@@ -40,6 +40,13 @@ CE_SERVICES: dict[str, str | list[tuple[str, str]]] = {
     "scheduler": "Amazon EventBridge",
     "secretsmanager": "AWS Secrets Manager",
     "stepfunctions": "AWS Step Functions",
+    # issue 14: data services
+    "rds": "Amazon Relational Database Service",
+    "elasticache": "Amazon ElastiCache",
+    "dynamodb": "Amazon DynamoDB",
+    "redshift": "Amazon Redshift",
+    "opensearch": "Amazon OpenSearch Service",
+    "efs": "Amazon Elastic File System",
 }
 
 # catalog service -> why its lines never appear in Cost Explorer.
