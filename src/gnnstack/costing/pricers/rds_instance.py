@@ -5,8 +5,9 @@ Catalog items (service `rds`):
   for oracle-* and sqlserver-*, the licence being `license-included` or `bring-your-own-license`.
   Only what the catalog holds is priced: another engine, class or licence is a missing price.
 - `storage/<type>` (gp2, gp3, io1, io2, standard) per GB-month; `iops/<type>` per IOPS-month for io1
-  and io2, and for gp3 above its baseline (3,000 IOPS under 400 GB, 12,000 from 400 GB:
-  docs.aws.amazon.com AmazonRDS CHAP_Storage "gp3 storage"); `io-requests/standard` per 1M
+  and io2, and for gp3 above its baseline (for postgres, mysql and mariadb 3,000 IOPS under 400 GB
+  and 12,000 from 400 GB: RDS user guide CHAP_Storage, as in terraform-provider-aws issue 28382;
+  Oracle's and SQL Server's baselines differ and are not priced); `io-requests/standard` per 1M
   requests for magnetic storage; `backup` per GB-month.
 
 Multi-AZ (`multiAz`): AWS bills the instance hours and the storage (and IOPS) of the primary and of
@@ -69,7 +70,8 @@ def engine_item(engine: object, cls: str, licence: object) -> str:
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     usage = ctx.usage(r, RdsInstanceUsage)
     key = (usage_key(usage), picked(r.inputs, "engine", "instanceClass", "licenseModel", "multiAz", "allocatedStorage",
-                                    "maxAllocatedStorage", "storageType", "iops", "backupRetentionPeriod"))
+                                    "maxAllocatedStorage", "storageType", "iops", "backupRetentionPeriod",
+                                    "replicateSourceDb"))
     return ctx.alike(r, key, lambda: _lines(r, ctx, usage))
 
 
@@ -78,6 +80,9 @@ def _lines(r: Resource, ctx: PricingContext, usage: RdsInstanceUsage) -> list[Co
     cls = inputs.get("instanceClass")
     if not isinstance(cls, str):
         raise NotPriceable("instanceClass is not set")
+    source = inputs.get("replicateSourceDb")
+    if source is not None and inputs.get("engine") is None:
+        raise NotPriceable(f"a read replica of {source} without engine: it is its source DB's, which is not read")
     item = engine_item(inputs.get("engine"), cls, inputs.get("licenseModel"))
     multi = inputs.get("multiAz", False) is True
     copies = Decimal(2) if multi else Decimal(1)
@@ -96,6 +101,9 @@ def _lines(r: Resource, ctx: PricingContext, usage: RdsInstanceUsage) -> list[Co
 def _storage(r: Resource, ctx: PricingContext, copies: Decimal, az: str,
              usage: RdsInstanceUsage) -> list[CostLine]:
     inputs = r.inputs
+    if inputs.get("allocatedStorage") is None and inputs.get("replicateSourceDb") is not None:
+        raise NotPriceable("a read replica without allocatedStorage: its storage is its source DB's, which is "
+                           "not read")
     gb = number(inputs.get("allocatedStorage"), "allocatedStorage")
     most = inputs.get("maxAllocatedStorage")
     worst_gb = max(gb, number(most, "maxAllocatedStorage")) if most not in (None, 0, 0.0) else gb
@@ -112,6 +120,8 @@ def _storage(r: Resource, ctx: PricingContext, copies: Decimal, az: str,
         lines.append(ctx.line(r, f"Provisioned IOPS ({kind}, {az})", "IOPS-months", copies * iops, copies * iops,
                               ctx.price("rds", f"iops/{kind}")))
     elif kind == "gp3" and iops_in is not None:
+        if inputs.get("engine") not in OPEN_ENGINES:
+            raise NotPriceable(f"gp3 iops for {inputs.get('engine')}: its gp3 baseline is not in the pricer")
         baseline = GP3_LARGE_BASELINE if gb >= GP3_LARGE_FROM_GB else GP3_SMALL_BASELINE
         extra = number(iops_in, "iops") - baseline
         if extra > 0:
