@@ -24,10 +24,12 @@ def _lines(r: Resource, ctx: PricingContext) -> list[CostLine]:
         group = r.inputs.get("replicationGroupId")
         raise NotPriceable(f"nodeType is not set (a member of replication group {group}: its nodes are priced "
                            "with the group)" if group else "nodeType is not set")
-    count = number(r.inputs.get("numCacheNodes", 1), "numCacheNodes")
+    given = r.inputs.get("numCacheNodes")
+    count = number(1 if given is None else given, "numCacheNodes")
     hours = count * ctx.hours
     return [ctx.line(r, f"Cache nodes ({count} x {node})", "node-hours", hours, hours,
-                     ctx.price("elasticache", f"node/{node}"))]
+                     ctx.price("elasticache", f"node/{node}"),
+                     note="numCacheNodes not set: 1 node (a Redis cluster has one)" if given is None else "")]
 
 
 @pricer("aws:elasticache/serverlessCache:ServerlessCache")

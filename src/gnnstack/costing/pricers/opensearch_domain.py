@@ -2,9 +2,10 @@
 storage of each data node.
 
 From `clusterConfig`: instanceType x instanceCount (default 1) data nodes; with
-dedicatedMasterEnabled, dedicatedMasterType x dedicatedMasterCount (default 3); with warmEnabled,
-warmType x warmCount. From `ebsOptions` (when ebsEnabled): volumeSize GB per data node of
-volumeType (gp2, gp3, io1, standard; the default gp2), and for io1 its iops per node. All of it all
+dedicatedMasterEnabled, dedicatedMasterType x dedicatedMasterCount; with warmEnabled, warmType x
+warmCount. From `ebsOptions` (when ebsEnabled): volumeSize GB per data node of volumeType (gp2, gp3,
+io1, standard), and for io1 its iops per node. A count or volume type left unset makes the domain
+not priceable (no default is assumed). All of it all
 month. Catalog items (service `opensearch`): `instance/<type>` per node-hour, `storage/<type>` per
 GB-month, `iops/io1` per IOPS-month. Elasticsearch domains name types `<type>.elasticsearch`; AWS
 prices them as the `<type>.search` types, which is how they are looked up. IOPS and throughput
@@ -46,7 +47,7 @@ def _lines(r: Resource, ctx: PricingContext) -> list[CostLine]:
     if config.get("dedicatedMasterEnabled") is True:
         master = _search_type(config.get("dedicatedMasterType"), "clusterConfig.dedicatedMasterType")
         lines.append(_nodes(r, ctx, "Dedicated master nodes", master,
-                            number(config.get("dedicatedMasterCount", 3), "clusterConfig.dedicatedMasterCount")))
+                            number(config.get("dedicatedMasterCount"), "clusterConfig.dedicatedMasterCount")))
     if config.get("warmEnabled") is True:
         warm = _search_type(config.get("warmType"), "clusterConfig.warmType")
         warm_count = number(config.get("warmCount"), "clusterConfig.warmCount")
@@ -65,7 +66,9 @@ def _storage(r: Resource, ctx: PricingContext, nodes: Decimal) -> list[CostLine]
     ebs = r.inputs.get("ebsOptions") or {}
     if not isinstance(ebs, dict) or ebs.get("ebsEnabled") is not True:
         return []
-    kind = ebs.get("volumeType") or "gp2"
+    kind = ebs.get("volumeType")
+    if kind is None:
+        raise NotPriceable("ebsOptions.volumeType is not set")
     if kind not in VOLUME_TYPES:
         raise NotPriceable(f"ebsOptions.volumeType {kind!r} is not one of {', '.join(VOLUME_TYPES)}")
     gb = nodes * number(ebs.get("volumeSize"), "ebsOptions.volumeSize")

@@ -113,8 +113,9 @@ def _storage(r: Resource, ctx: PricingContext, copies: Decimal, az: str,
     if kind not in STORAGE_TYPES:
         raise NotPriceable(f"storageType {kind!r} is not one of {', '.join(STORAGE_TYPES)}")
     grows = f"; worst: storage autoscaling up to maxAllocatedStorage {worst_gb} GB" if worst_gb > gb else ""
+    defaulted = "" if inputs.get("storageType") else f"; storageType not set: {kind} (AWS's default)"
     lines = [ctx.line(r, f"Storage ({kind}, {az})", "GB-months", copies * gb, copies * worst_gb,
-                      ctx.price("rds", f"storage/{kind}"), note=f"allocated {gb} GB{grows}")]
+                      ctx.price("rds", f"storage/{kind}"), note=f"allocated {gb} GB{grows}{defaulted}")]
     if kind in ("io1", "io2"):
         iops = number(iops_in, "iops")
         lines.append(ctx.line(r, f"Provisioned IOPS ({kind}, {az})", "IOPS-months", copies * iops, copies * iops,

@@ -35,10 +35,13 @@ def _lines(r: Resource, ctx: PricingContext, usage: RedshiftClusterUsage) -> lis
     node = r.inputs.get("nodeType")
     if not isinstance(node, str):
         raise NotPriceable("nodeType is not set")
-    nodes = number(r.inputs.get("numberOfNodes", 1), "numberOfNodes")
+    given = r.inputs.get("numberOfNodes")
+    nodes = number(1 if given is None else given, "numberOfNodes")
     hours = nodes * ctx.hours
     lines = [ctx.line(r, f"Cluster nodes ({nodes} x {node})", "node-hours", hours, hours,
-                      ctx.price("redshift", f"node/{node}"))]
+                      ctx.price("redshift", f"node/{node}"),
+                      note="numberOfNodes not set: 1 (pulumi-aws's default, a single-node cluster)" if given is None
+                      else "")]
     if node.startswith("ra3."):
         gb = usage.managed_storage_gb
         if gb is None:
