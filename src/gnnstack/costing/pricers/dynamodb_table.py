@@ -33,10 +33,10 @@ class DynamoDbTableUsage(Usage):
     storage_gb: Decimal = usage_field("GB", "GB the table and its indexes hold (billed per GB-month)", le=10 ** 9)
     read_request_units_millions: Optional[Decimal] = usage_field(
         "1M RRUs/month", "Read request units a month, in millions (on-demand tables only)", None, le=10 ** 9,
-        quiet=True)
+        quiet=True, default_text="required for on-demand tables")
     write_request_units_millions: Optional[Decimal] = usage_field(
         "1M WRUs/month", "Write request units a month, in millions (on-demand tables only)", None, le=10 ** 9,
-        quiet=True)
+        quiet=True, default_text="required for on-demand tables")
 
 
 @pricer("aws:dynamodb/table:Table", usage=DynamoDbTableUsage)

@@ -45,7 +45,7 @@ class RdsInstanceUsage(Usage):
         "to the DB's size are free)", Decimal(0), le=10 * MAX_GB)
     io_requests_millions_per_month: Optional[Decimal] = usage_field(
         "1M requests/month", "I/O requests a month, in millions (magnetic `standard` storage only)", None,
-        le=10 ** 7, quiet=True)
+        le=10 ** 7, quiet=True, default_text="required for magnetic storage")
 
 
 def engine_item(engine: object, cls: str, licence: object) -> str:

@@ -21,7 +21,8 @@ from ...graph import Resource
 class RedshiftClusterUsage(Usage):
     title = "Redshift cluster"
     managed_storage_gb: Optional[Decimal] = usage_field(
-        "GB", "GB held in Redshift Managed Storage (RA3 node types only)", None, le=10 ** 9, quiet=True)
+        "GB", "GB held in Redshift Managed Storage (RA3 node types only)", None, le=10 ** 9, quiet=True,
+        default_text="required for RA3 nodes")
 
 
 @pricer("aws:redshift/cluster:Cluster", usage=RedshiftClusterUsage)
