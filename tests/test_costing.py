@@ -350,10 +350,10 @@ def test_runs_per_month(expression, days, runs):
 def test_a_synthetic_graph_with_an_unknown_type_lists_it_as_unpriced():
     graph = ResourceGraph("s", "x", [
         Resource("gnnstack:option:Synthetic", "s", None, {"region": "us-east-1"}, custom=False),
-        Resource("aws:redshift/cluster:Cluster", "warehouse", "s", {"nodeType": "ra3.xlplus"}),
+        Resource("aws:mq/broker:Broker", "broker", "s", {"hostInstanceType": "mq.m5.large"}),
         Resource("aws:iam/role:Role", "role", "s", {}),
     ])
     e = estimate(graph, PriceBook.load())
     assert e.base == 0 and e.lines == []
-    assert [(u.resource, u.reason) for u in e.unpriced] == [("warehouse", "no pricer for this resource type")]
+    assert [(u.resource, u.reason) for u in e.unpriced] == [("broker", "no pricer for this resource type")]
     assert e.free == 1

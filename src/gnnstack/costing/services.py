@@ -53,6 +53,13 @@ CE_SERVICES: dict[str, str | list[tuple[str, str]]] = {
     "ecr": "Amazon EC2 Container Registry (ECR)",
     # TransitGateway-Hours and -Bytes are Amazon VPC usage types (the VPC user guide's billing codes).
     "transitgateway": VPC,
+    # issue 14: data services
+    "rds": "Amazon Relational Database Service",
+    "elasticache": "Amazon ElastiCache",
+    "dynamodb": "Amazon DynamoDB",
+    "redshift": "Amazon Redshift",
+    "opensearch": "Amazon OpenSearch Service",
+    "efs": "Amazon Elastic File System",
 }
 
 # catalog service -> why its lines never appear in Cost Explorer.

@@ -73,6 +73,18 @@ FREE: dict[str, str] = {
     "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation": "transit gateway route tables are free",
     "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation": "transit gateway route tables are free",
     "aws:ec2transitgateway/route:Route": "transit gateway routes are free",
+    # issue 14: data services
+    "aws:rds/subnetGroup:SubnetGroup": "DB subnet groups are free",
+    "aws:rds/parameterGroup:ParameterGroup": "DB parameter groups are free",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": "DB cluster parameter groups are free",
+    "aws:rds/optionGroup:OptionGroup": "option groups are free (options that bill, such as Oracle OEM, bill "
+                                       "through the instance)",
+    "aws:elasticache/subnetGroup:SubnetGroup": "cache subnet groups are free",
+    "aws:elasticache/parameterGroup:ParameterGroup": "cache parameter groups are free",
+    "aws:redshift/subnetGroup:SubnetGroup": "cluster subnet groups are free",
+    "aws:redshift/parameterGroup:ParameterGroup": "cluster parameter groups are free",
+    "aws:efs/mountTarget:MountTarget": "mount targets are free (storage and throughput bill on the file system)",
+    "aws:efs/accessPoint:AccessPoint": "access points are free",
 }
 
 PRICED_WITH: dict[str, str] = {

@@ -15,12 +15,20 @@ from ...graph import Resource
 INSTANCE = "aws:neptune/clusterInstance:ClusterInstance"
 
 
+# Auto-scaling namespaces whose targets' maxCapacity the scaled resource's own pricer reads.
+PRICED_BY_TARGET = {
+    "ecs": "the ECS service's worst case (ecs_service)",
+    "dynamodb": "the table's capacity lines' worst case (dynamodb_table)",
+}
+
+
 @pricer("aws:appautoscaling/target:Target")
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
-    if r.inputs.get("serviceNamespace") == "ecs":
-        return []  # its maxCapacity is the worst case of the ECS service it scales (ecs_service.py)
-    if r.inputs.get("serviceNamespace") != "neptune":
-        raise NotPriceable(f"auto-scaling of {r.inputs.get('serviceNamespace')} is not priced")
+    namespace = r.inputs.get("serviceNamespace")
+    if namespace in PRICED_BY_TARGET:
+        return []  # its maxCapacity is the worst case of what it scales (see PRICED_BY_TARGET)
+    if namespace != "neptune":
+        raise NotPriceable(f"auto-scaling of {namespace} is not priced")
     extra = number(r.inputs.get("maxCapacity"), "maxCapacity") - number(r.inputs.get("minCapacity", 0), "minCapacity")
     parent = ctx.graph.names.get(r.parent) if r.parent is not None else None
     instances = ctx.siblings(r, INSTANCE) or ctx.children(parent or r, INSTANCE)
