@@ -96,6 +96,9 @@ def estimate_table(pe: Any) -> str:
     else:
         page.line(f"Total:   ${usd(pe.after.base)}/month (worst case {worst_text(pe.after)})", style="bold")
     notes = _not_priced(pe)
+    missing = len(notes) + pe.unsupported_count
+    if missing:
+        page.line(f"         for the priced resources only: {missing} more are not priced (below) and not counted")
     if notes:
         page.line()
         page.line(f"Unpriced ({len(notes)}; their cost is not known and not counted, never $0):", style="bold")

@@ -85,6 +85,13 @@ FREE: dict[str, str] = {
     "aws:redshift/parameterGroup:ParameterGroup": "cluster parameter groups are free",
     "aws:efs/mountTarget:MountTarget": "mount targets are free (storage and throughput bill on the file system)",
     "aws:efs/accessPoint:AccessPoint": "access points are free",
+    "aws:lambda/permission:Permission": "resource policies are free; invocations are priced on the function",
+    "aws:lambda/eventSourceMapping:EventSourceMapping":
+        "event source mappings are free; the invocations they make are priced on the function",
+    "aws:glue/catalogDatabase:CatalogDatabase":
+        "the Data Catalog's first million objects stored and requests a month are free (aws.amazon.com/glue/pricing)",
+    "aws:glue/catalogTable:CatalogTable":
+        "the Data Catalog's first million objects stored and requests a month are free (aws.amazon.com/glue/pricing)",
 }
 
 PRICED_WITH: dict[str, str] = {

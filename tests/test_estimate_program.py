@@ -1,0 +1,87 @@
+"""`gnnstack estimate` on the four fixture programs (tests/data/programs: a web app on ECS Fargate
+behind an ALB with RDS PostgreSQL; an EKS cluster with a node group; a serverless API; a data
+warehouse on Redshift and Glue), each run under the mocks and priced with its usage file: no
+resource of them is an unsupported type or unpriced, and every figure is the golden file's
+(tests/golden/estimate/; after a deliberate change `--update-golden`, then read the diff).
+
+Hand-checked (us-east-1 catalog prices):
+- Redshift ra3.4xlarge x 4 nodes x 730 h x $3.26 = $9,519.20, + 3,000 GB managed storage x $0.024
+  = $72.00: $9,591.20.
+- RDS PostgreSQL db.t3.large Multi-AZ: 2 x 730 h x $0.145 = $211.70, + 2 x 50 GB gp2 x $0.115 =
+  $11.50: $223.20.
+- ECS Fargate: 2 tasks x 730 h x (0.5 vCPU x $0.04048 + 1 GB x $0.004445) = $36.04.
+- EKS control plane 730 h x $0.10 = $73.00 (worst: extended support, 730 x $0.60 = $438.00); node
+  group 3 x m5.large 730 h x $0.096 = $210.24 + 3 x 50 GB gp2 x $0.10 = $15.00: $225.24 (worst: 6
+  nodes, $450.48).
+- Glue crawler 15 DPU-hours x $0.44 = $6.60."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gnnstack.cli import main
+
+from .conftest import ROOT
+
+PROGRAMS = ROOT / "tests" / "data" / "programs"
+GOLDEN = ROOT / "tests" / "golden" / "estimate"
+CASES = {
+    "webapp": ["--config", "shop-web:dbInstanceClass=db.t3.large"],
+    "eks": [],
+    "serverless": [],
+    "warehouse": ["--stack", "prod"],
+}
+LISTED_TYPES = ("aws:rds/", "aws:lb/", "aws:ecs/service", "aws:eks/", "aws:elasticache/", "aws:dynamodb/",
+                "aws:redshift/", "aws:opensearch/", "aws:efs/", "aws:cloudwatch/", "aws:apigateway", "aws:cloudfront/",
+                "aws:route53/", "aws:sqs/", "aws:sns/", "aws:ecr/", "aws:ec2transitgateway/")
+
+
+@pytest.fixture(scope="module")
+def estimates():
+    out = {}
+    for name, args in CASES.items():
+        result = CliRunner().invoke(main, ["estimate", str(PROGRAMS / name), "--config", "aws:region=us-east-1",
+                                           "--usage", str(PROGRAMS / "usage" / f"{name}.yaml"), *args,
+                                           "--format", "json"])
+        assert result.exit_code == 0, (name, result.output)
+        out[name] = json.loads(result.output)
+    return out
+
+
+@pytest.mark.slow  # four programs run under the mocks, in child processes
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_nothing_is_unsupported_or_unpriced(estimates, name):
+    doc = estimates[name]
+    assert doc["unsupported_types"] == [], doc["unsupported_types"]
+    assert doc["unpriced"] == {"after": [], "before": None}, doc["unpriced"]
+    assert [r for r in doc["resources"] if r["type"].startswith(LISTED_TYPES)], "the program uses a listed type"
+    for r in doc["resources"]:
+        after = r["after"]
+        assert after is not None and (after["free"] or after["priced"]), r
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_figures_are_the_golden_files(estimates, name, request):
+    got = json.dumps(estimates[name], indent=2, sort_keys=True) + "\n"
+    path = GOLDEN / f"{name}.json"
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(got)
+    assert path.exists(), f"no golden file {path.name}: run with --update-golden and review it"
+    assert got == path.read_text(), f"{path.name} changed: review, then --update-golden"
+
+
+@pytest.mark.slow
+def test_the_hand_checked_figures(estimates):
+    def base(name, resource):
+        return next(r["after"]["base"] for r in estimates[name]["resources"] if r["resource"] == resource)
+    assert base("warehouse", "warehouse [Cluster]") == "9591.20"
+    assert base("webapp", "db [Instance]") == "223.20"
+    assert base("webapp", "web [Service]") == "36.04"
+    assert base("eks", "platform") == "73.00"
+    assert base("eks", "platform-general") == "225.24"
+    assert base("warehouse", "raw-orders") == "6.60"
