@@ -85,3 +85,37 @@ def test_the_hand_checked_figures(estimates):
     assert base("eks", "platform") == "73.00"
     assert base("eks", "platform-general") == "225.24"
     assert base("warehouse", "raw-orders") == "6.60"
+
+
+GUARDRAILS = ROOT / "tests" / "data" / "foreign" / "guardrails.yaml"
+
+
+def _webapp(*extra):
+    return CliRunner().invoke(main, ["estimate", str(PROGRAMS / "webapp"), "--config", "aws:region=us-east-1",
+                                     *CASES["webapp"], "--usage", str(PROGRAMS / "usage" / "webapp.yaml"), *extra])
+
+
+@pytest.mark.slow
+def test_guardrails_for_any_program_fail_a_mandatory_rule_with_exit_1():
+    result = _webapp("--guardrails", "production", "--guardrails-config", str(GUARDRAILS), "--format", "json")
+    assert result.exit_code == 1, result.output
+    v = json.loads(result.output)["guardrails"]
+    found = {(x["rule"], x["resource"], x["level"]) for x in v["violations"]}
+    assert ("encryption-at-rest", "db [Instance]", "mandatory") in found  # storageEncrypted is not set
+    assert ("monthly-budget", "dev", "mandatory") in found  # $307.20 a month over the 250 of the config
+    assert not any(x["rule"] == "required-tags" for x in v["violations"])
+    assert "required-tags" in v["not_applicable"] and "single-region" not in v["not_applicable"]
+
+
+@pytest.mark.slow
+def test_the_table_shows_the_verdict_and_the_rules_that_do_not_apply():
+    result = _webapp("--guardrails", "production", "--guardrails-config", str(GUARDRAILS))
+    assert result.exit_code == 1
+    assert "Guardrails (production): FAILED" in result.output
+    assert "exceeds the budget of 250.00 USD" in result.output
+    assert "Not applicable to a program gnnstack did not build: " in result.output
+
+
+def test_a_guardrails_config_without_an_environment_is_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["estimate", str(tmp_path), "--guardrails-config", str(GUARDRAILS)])
+    assert result.exit_code == 2 and result.output.startswith("error: --guardrails-config needs --guardrails ENV")

@@ -24,7 +24,8 @@ def monthly_budget(ctx: RuleContext, p: BudgetParams) -> Iterator[Finding]:
     found = ctx.budget
     limit = p.budget_usd if p.budget_usd is not None else (found[1] if found else None)
     if limit is None:
-        yield Finding(ctx.stack, "the stack declares no budget and the rule sets no budget_usd")
+        yield Finding(ctx.stack, "the stack declares no budget (an AWS Budgets budget) and the rule sets no "
+                                 "budget_usd: set monthly-budget's budget_usd in the guardrail config")
         return
     base = ctx.estimate.base
     if base > limit:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
 from gnnstack.errors import ConfigError
+from gnnstack.tags import ENVIRONMENTS
 
 from .options import format_option, prices_option, usage_option
 from .output import progress
@@ -37,12 +38,19 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
               help="The region of AWS resources whose inputs, provider and stack config name none.")
 @usage_option
 @prices_option
+@click.option("--guardrails", "guardrails", type=click.Choice(ENVIRONMENTS), metavar="ENV",
+              help="Also run the guardrails that apply to any program, at ENV's levels (experiment or "
+                   "production); exit 1 when a mandatory one fails. The rules that read what only gnnstack's "
+                   "own stacks have are listed as not applicable.")
+@click.option("--guardrails-config", "guardrails_config", metavar="FILE", type=click.Path(dir_okay=False),
+              help="With --guardrails: a guardrail config (levels, thresholds such as budget_usd and "
+                   "ceiling_usd, waivers). Default: the built-in levels and thresholds.")
 @format_option("table", "json", "markdown", details={
     "table": "each resource's cost before and after, totals, what was not priced",
     "json": "the same per resource, sorted keys (compact beyond 2,000 resources)",
     "markdown": "the totals and the resources for a PR comment"})
 def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str], usage: Optional[str],
-             prices: Optional[str], fmt: str) -> None:
+             prices: Optional[str], guardrails: Optional[str], guardrails_config: Optional[str], fmt: str) -> None:
     """Price another Pulumi project offline: what PATH costs a month on AWS, and what a preview changes.
 
     \b
@@ -70,16 +78,24 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
     that needs one is unpriced). No AWS credentials, no Pulumi CLI, no network.
 
     \b
+    Guardrails (--guardrails ENV): budget, worst-case ceiling, unpriced resources, caps on
+    elastic resources, instance types, EMR auto-termination, single region (the region most of
+    its AWS resources are in), S3 lifecycle, database ports open to the internet, encryption at
+    rest. `gnnstack guardrails list` shows each; docs/rules/ says which apply to any program.
+
+    \b
     Examples:
       pulumi preview --json > plan.json && gnnstack estimate plan.json
       gnnstack estimate plan.json --region us-east-1 --usage usage.yaml --format markdown
       pulumi stack export > state.json && gnnstack estimate state.json --format json
+      gnnstack estimate ./infra --stack prod --guardrails production
     """
     from gnnstack.costing.report import price_book
 
+    rules = _guardrail_config(guardrails, guardrails_config)  # a bad config fails before any work
     target = Path(path)
     if target.is_dir():
-        _program(target, stack, _config(config), region, usage, prices, fmt)
+        _program(target, stack, _config(config), region, usage, prices, fmt, guardrails, rules)
         return
     if stack or config:
         raise ConfigError(f"{path}: --stack and --config apply to a project folder, not a JSON file")
@@ -93,11 +109,11 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
         book, used = price_book(Path.cwd(), None, prices)
         plan = load(target, region=region)
         result = price_plan(plan, book, usage_file=usage, prices=used)
-    _print(result, fmt)
+    _print(result, fmt, _verdict(result, guardrails, rules))
 
 
 def _program(target: Path, stack: Optional[str], config: dict[str, str], region: Optional[str],
-             usage: Optional[str], prices: Optional[str], fmt: str) -> None:
+             usage: Optional[str], prices: Optional[str], fmt: str, environment: Optional[str], rules: object) -> None:
     """A Pulumi Python project: captured by gnnstack.foreign.program (another change adds it)."""
     from gnnstack.foreign import program
     from gnnstack.costing.report import price_book
@@ -113,14 +129,41 @@ def _program(target: Path, stack: Optional[str], config: dict[str, str], region:
     with progress(f"{target}: pricing {len(graph)} resources"):
         book, used = price_book(Path.cwd(), None, prices)
         result = price_plan(from_program(graph, str(target), region=region), book, usage_file=usage, prices=used)
-    _print(result, fmt)
+    _print(result, fmt, _verdict(result, environment, rules))
 
 
-def _print(result: object, fmt: str) -> None:
+def _guardrail_config(environment: Optional[str], path: Optional[str]) -> object:
+    if path and not environment:
+        raise ConfigError("--guardrails-config needs --guardrails ENV (experiment or production)")
+    if not environment:
+        return None
+    from gnnstack.guardrails import load_config
+
+    return load_config(Path(path) if path else None)
+
+
+def _verdict(result: Any, environment: Optional[str], rules: Any) -> Any:
+    """The guardrails for any program on the plan's after graph, or None without --guardrails."""
+    if environment is None:
+        return None
+    from collections import Counter
+
+    from gnnstack import clock
+    from gnnstack.guardrails import evaluate
+
+    graph = result.plan.after
+    regions = Counter(r.region for r in graph.resources if r.region)
+    region = min(regions, key=lambda k: (-regions[k], k)) if regions else None
+    return evaluate(graph, result.after, rules, clock.now(), environment, foreign=True, region=region)
+
+
+def _print(result: object, fmt: str, verdict: Any = None) -> None:
     if fmt == "json":
         from gnnstack.outputs.estimate import estimate_json
 
         doc = estimate_json(result)
+        if verdict is not None:
+            doc["guardrails"] = verdict.to_json()
         # Large plans are written on one line: indenting 10,000 resources takes Python's slow encoder.
         indent = 2 if len(doc["resources"]) <= INDENT_UP_TO else None
         click.echo(json.dumps(doc, indent=indent, sort_keys=True))
@@ -128,7 +171,20 @@ def _print(result: object, fmt: str) -> None:
         from gnnstack.outputs.estimate import estimate_markdown
 
         click.echo(estimate_markdown(result), nl=False)
+        if verdict is not None:
+            from gnnstack.outputs.markdown import verdict_markdown
+
+            click.echo(verdict_markdown(verdict), nl=False)
     else:
         from gnnstack.outputs.estimate import estimate_table
 
         click.echo(estimate_table(result), nl=False)
+        if verdict is not None:
+            from gnnstack.outputs.table import verdict_text
+
+            click.echo()
+            click.echo(verdict_text(verdict), nl=False)
+            if verdict.not_applicable:
+                click.echo(f"Not applicable to a program gnnstack did not build: {', '.join(verdict.not_applicable)}")
+    if verdict is not None and not verdict.passed:
+        raise SystemExit(1)

@@ -133,3 +133,19 @@ def _type(annotation, metadata) -> str:
     bounds = [f"{sign} {_show(getattr(m, attr))}" for m in metadata
               for attr, sign in (("gt", ">"), ("ge", "≥"), ("lt", "<"), ("le", "≤")) if hasattr(m, attr)]
     return word + (f" {', '.join(bounds)}" if bounds else "")
+
+
+def verdict_markdown(v: Any) -> str:
+    """A `Verdict` as a markdown section (`gnnstack estimate --guardrails ... --format markdown`)."""
+    head = "pass" if v.passed else f"**FAIL** ({len(v.mandatory)} mandatory)"
+    lines = ["", f"### Guardrails ({v.environment}): {head}", ""]
+    if v.violations:
+        lines += ["| level | rule | resource | finding |", "|---|---|---|---|"]
+        lines += [f"| {x.level} | `{x.rule}` | `{x.resource}` | {x.message.replace('|', '/')} |" for x in v.violations]
+    else:
+        lines.append(f"All {sum(1 for _, level in v.rules if level != 'disabled')} rules that apply pass.")
+    lines += [f"- waived `{x.rule}` on `{x.resource}` until {w.expires}: {w.reason}" for x, w in v.waived]
+    if v.not_applicable:
+        lines += ["", "Not applicable to a program gnnstack did not build: "
+                  + ", ".join(f"`{n}`" for n in v.not_applicable) + "."]
+    return "\n".join(lines) + "\n"
