@@ -114,7 +114,8 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
 
 def _program(target: Path, stack: Optional[str], config: dict[str, str], region: Optional[str],
              usage: Optional[str], prices: Optional[str], fmt: str, environment: Optional[str], rules: object) -> None:
-    """A Pulumi Python project: captured by gnnstack.foreign.program (another change adds it)."""
+    """A Pulumi Python project: its program run under mocks (gnnstack.foreign.program), then priced
+    as a plan that creates everything it registers."""
     from gnnstack.foreign import program
     from gnnstack.costing.report import price_book
     from gnnstack.foreign.load import from_program
