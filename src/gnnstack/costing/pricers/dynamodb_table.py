@@ -21,9 +21,10 @@ from typing import Any, Optional
 from ._registry import pricer
 from ..lines import CostLine, NotPriceable, PricingContext, exact, number, picked, usage_key
 from ..usage import NeedsUsage, Usage, usage_field
-from ...graph import Resource
+from ...graph import UNKNOWN, Resource
 
 TARGET = "aws:appautoscaling/target:Target"
+UNRESOLVED = "?"  # a key of _targets: some DynamoDB target may scale this table, which one is not known
 SECONDS_PER_HOUR = 3600
 MILLION = Decimal(1_000_000)
 
@@ -50,16 +51,19 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
 
 
 def _targets(r: Resource, ctx: PricingContext) -> dict[str, Any]:
-    """maxCapacity of the auto-scaling targets of this table, by '<index or table>:<read|write>'."""
+    """maxCapacity of the auto-scaling targets of this table, by '<index or table>:<read|write>';
+    UNRESOLVED (True) when a DynamoDB target's resourceId (or this table's name) is not known, so
+    that it may scale this table: its capacity then has no known maximum."""
     name = r.inputs.get("name")
-    if not isinstance(name, str):
-        return {}
-    prefix = f"table/{name}"
+    prefix = f"table/{name}" if isinstance(name, str) and name != UNKNOWN else None
     found: dict[str, Any] = {}
     for t in ctx.graph.by_type.get(TARGET, ()):
         ti = t.inputs
         rid = ti.get("resourceId")
-        if ti.get("serviceNamespace") != "dynamodb" or not isinstance(rid, str):
+        if ti.get("serviceNamespace") != "dynamodb":
+            continue
+        if prefix is None or not isinstance(rid, str) or UNKNOWN in rid or not rid.startswith("table/"):
+            found[UNRESOLVED] = True
             continue
         if rid == prefix:
             scope = ""
@@ -105,11 +109,15 @@ def _provisioned(r: Resource, ctx: PricingContext, targets: dict[str, Any]) -> l
                                         ("read", "readCapacity", "rcu-hour", "RCU")):
             units = number(where.get(field), f"{label} {field}")
             most = targets.get(f"{scope}:{kind}")
-            worst_units = max(units, number(most, f"auto-scaling maxCapacity of {label} {kind}")) \
+            worst_units: Optional[Decimal] = max(units, number(most, f"auto-scaling maxCapacity of {label} {kind}")) \
                 if most is not None else units
             note = f"worst: auto-scaling up to {worst_units} {unit}" if most is not None else ""
+            if most is None and targets.get(UNRESOLVED):
+                worst_units = None
+                note = "worst: unbounded, an auto-scaling target whose resourceId is not known may scale it"
             lines.append(ctx.line(r, f"{'Write' if kind == 'write' else 'Read'} capacity ({label})", f"{unit}-hours",
-                                  units * ctx.hours, worst_units * ctx.hours, ctx.price("dynamodb", item), note=note))
+                                  units * ctx.hours, None if worst_units is None else worst_units * ctx.hours,
+                                  ctx.price("dynamodb", item), note=note))
     return lines
 
 
