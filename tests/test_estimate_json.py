@@ -281,3 +281,20 @@ def test_the_json_path_never_imports_pulumi():
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws'))))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_a_resource_whose_cost_others_count_is_shown_so_never_as_priced_at_zero(tmp_path):
+    """An ECS service on EC2 instances (its pricer makes no line: the instances are priced) and an
+    ECS auto-scaling target: shown free in the table and JSON, not as a priced $0.00."""
+    steps = [_step("api", "aws:ecs/service:Service", {"launchType": "EC2", "desiredCount": 2, "taskDefinition": "td"}),
+             _step("api-target", "aws:appautoscaling/target:Target",
+                   {"serviceNamespace": "ecs", "resourceId": "service/c/api", "maxCapacity": 4, "minCapacity": 1,
+                    "scalableDimension": "ecs:service:DesiredCount"})]
+    result = estimate(str(_preview(tmp_path, steps, {"aws:region": "us-east-1"})), "--format", "json")
+    assert result.exit_code == 0, result.output
+    sides = {r["resource"]: r["after"] for r in json.loads(result.output)["resources"]}
+    assert sides["api"] == {"base": "0.00", "worst_case": "0.00", "priced": True, "free": True}
+    assert sides["api-target"]["free"] is True
+    table = estimate(str(_preview(tmp_path, steps, {"aws:region": "us-east-1"}))).output
+    rows = [line.split() for line in table.splitlines() if line.strip().startswith("api")]
+    assert [(r[0], r[-2]) for r in rows] == [("api", "free"), ("api-target", "free")], table  # After $/mo

@@ -29,7 +29,9 @@ class Side:
     base: Decimal
     worst: Optional[Decimal]  # None: unbounded
     priced: bool  # False: there, but unpriced or unsupported (its cost is not known)
-    free: bool = False  # a type that costs nothing itself (FREE) or is priced with another (PRICED_WITH)
+    # A type that costs nothing itself (FREE), is priced with another (PRICED_WITH), or whose pricer
+    # made no line because another resource's lines count its cost.
+    free: bool = False
 
 
 @dataclass(slots=True)
@@ -235,8 +237,12 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
                 continue
             found = totals[i].get(c.name)
             if found is None:
-                sides.append(Side(ZERO, ZERO, c.name not in unpriced[i]) if kind == "priced" else
-                             Side(ZERO, ZERO, False))
+                if kind == "priced" and c.name not in unpriced[i]:
+                    # Its pricer made no line: its cost is counted on what it runs on or scales (an
+                    # ECS service on EC2 instances, an auto-scaling target): shown as such, not $0.
+                    sides.append(Side(ZERO, ZERO, True, free=True))
+                else:
+                    sides.append(Side(ZERO, ZERO, False))
             else:
                 sides.append(Side(found[0], found[1], c.name not in unpriced[i]))
         if sides[0] is None and sides[1] is None:
