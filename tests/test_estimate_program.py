@@ -120,3 +120,30 @@ def test_the_table_shows_the_verdict_and_the_rules_that_do_not_apply():
 def test_a_guardrails_config_without_an_environment_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["estimate", str(tmp_path), "--guardrails-config", str(GUARDRAILS)])
     assert result.exit_code == 2 and result.output.startswith("error: --guardrails-config needs --guardrails ENV")
+
+
+@pytest.mark.slow
+def test_a_usage_template_for_a_project_folder_round_trips(tmp_path):
+    """`gnnstack usage template PATH` lists the usage fields of the program's resources by the
+    names `estimate` uses; loaded unchanged it prices as no usage file does; filled, it prices."""
+    import yaml
+
+    folder = str(PROGRAMS / "serverless")
+    out = tmp_path / "usage.yaml"
+    result = CliRunner().invoke(main, ["usage", "template", folder, "--config", "aws:region=us-east-1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load(out.read_text())
+    assert {"order-events", "orders [Api]", "orders [Table]", "orders-api"} <= set(doc["resources"])
+    assert f"gnnstack estimate {folder} --usage usage.yaml" in out.read_text()
+
+    def total(*usage):
+        r = CliRunner().invoke(main, ["estimate", folder, "--config", "aws:region=us-east-1", *usage,
+                                      "--format", "json"])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output)
+    assert total("--usage", str(out))["resources"] == total()["resources"]
+    text = out.read_text().replace("  order-events: {}  # nothing set yet", "  order-events:").replace(
+        "    # requests_per_month: <set me>", "    requests_per_month: 9000000", 1)
+    out.write_text(text)
+    queue = next(r for r in total("--usage", str(out))["resources"] if r["resource"] == "order-events")
+    assert queue["after"]["base"] == "3.60"  # 9M standard requests x $0.40 a million (free tier not deducted)

@@ -93,44 +93,37 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
     from gnnstack.costing.report import price_book
 
     rules = _guardrail_config(guardrails, guardrails_config)  # a bad config fails before any work
-    target = Path(path)
-    if target.is_dir():
-        _program(target, stack, _config(config), region, usage, prices, fmt, guardrails, rules)
-        return
-    if stack or config:
-        raise ConfigError(f"{path}: --stack and --config apply to a project folder, not a JSON file")
-    from gnnstack.foreign import load, price_plan
+    if usage:
+        from gnnstack.costing.usage_file import load_usage_file
 
-    with progress(f"{path}: reading and pricing"):
-        if usage:
-            from gnnstack.costing.usage_file import load_usage_file
+        load_usage_file(usage)  # a malformed usage file fails before the plan is read or run
+    plan = load_plan(path, stack, config, region)
+    with progress(f"{path}: pricing {len(plan.after) + len(plan.before)} resources"):
+        from gnnstack.foreign import price_plan
 
-            load_usage_file(usage)  # a malformed usage file fails before the plan is read
         book, used = price_book(Path.cwd(), None, prices)
-        plan = load(target, region=region)
         result = price_plan(plan, book, usage_file=usage, prices=used)
     _print(result, fmt, _verdict(result, guardrails, rules))
 
 
-def _program(target: Path, stack: Optional[str], config: dict[str, str], region: Optional[str],
-             usage: Optional[str], prices: Optional[str], fmt: str, environment: Optional[str], rules: object) -> None:
-    """A Pulumi Python project: its program run under mocks (gnnstack.foreign.program), then priced
-    as a plan that creates everything it registers."""
+def load_plan(path: str, stack: Optional[str] = None, config: tuple[str, ...] = (),
+              region: Optional[str] = None) -> Any:
+    """PATH as `gnnstack estimate` reads it: a JSON file's plan, or a Python project folder's
+    program run under mocks (a plan that creates everything it registers)."""
+    target = Path(path)
+    if not target.is_dir():
+        if stack or config:
+            raise ConfigError(f"{path}: --stack and --config apply to a project folder, not a JSON file")
+        from gnnstack.foreign import load
+
+        with progress(f"{path}: reading"):
+            return load(target, region=region)
     from gnnstack.foreign import program
-    from gnnstack.costing.report import price_book
     from gnnstack.foreign.load import from_program
-    from gnnstack.foreign.plan import price_plan
 
-    if usage:
-        from gnnstack.costing.usage_file import load_usage_file
-
-        load_usage_file(usage)  # a malformed usage file fails before the program runs
     with progress(f"{target}: running the Pulumi program under mocks"):
-        graph = program.capture_project(target, stack=stack, config=config, region=region)
-    with progress(f"{target}: pricing {len(graph)} resources"):
-        book, used = price_book(Path.cwd(), None, prices)
-        result = price_plan(from_program(graph, str(target), region=region), book, usage_file=usage, prices=used)
-    _print(result, fmt, _verdict(result, environment, rules))
+        graph = program.capture_project(target, stack=stack, config=_config(config), region=region)
+    return from_program(graph, str(target), region=region)
 
 
 def _guardrail_config(environment: Optional[str], path: Optional[str]) -> object:

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import click
 import yaml
 
+from gnnstack.errors import ConfigError
 from gnnstack.project import find_project
 from gnnstack.options import OPTIONS
 
@@ -30,32 +31,46 @@ def usage() -> None:
 
 
 @usage.command("template")
-@click.argument("stack")
+@click.argument("stack", metavar="STACK|PATH")
 @click.option("--option", "option", type=click.Choice(OPTIONS), help="Another stack option on the same scenario.")
 @click.option("--usage", "usage_file", metavar="FILE", help="Start from this usage file's values.")
 @click.option("--output", "-o", "output", metavar="FILE", help="Write to FILE instead of stdout.")
-def template(stack: str, option: Optional[str], usage_file: Optional[str], output: Optional[str]) -> None:
-    """Write a complete usage file for STACK: every usage field of every priced resource.
+@click.option("--stack", "foreign_stack", metavar="NAME", help="PATH a project folder: its stack (as for estimate).")
+@click.option("--config", "config", metavar="KEY=VALUE", multiple=True,
+              help="PATH a project folder: a config value on top of its stack's (as for estimate).")
+@click.option("--region", "region", metavar="REGION", help="PATH: the region of AWS resources that name none.")
+def template(stack: str, option: Optional[str], usage_file: Optional[str], output: Optional[str],
+             foreign_stack: Optional[str], config: tuple[str, ...], region: Optional[str]) -> None:
+    """Write a complete usage file for STACK (a gnnstack stack) or PATH (what `gnnstack estimate`
+    reads: a Pulumi Python project folder, a `pulumi preview --json` or `pulumi stack export`
+    file): every usage field of every priced resource.
 
     Each field carries the value the estimate uses now, its unit, its source (stack file,
     usage file or default) and its description, so you edit rather than guess. Required fields
     nothing sets are written as comments to fill in. Loading the file unchanged prices the
-    stack exactly as before.
+    stack exactly as before. For PATH the file names resources by their logical names.
 
     \b
     Examples:
       gnnstack usage template experiment -o usage.yaml
       gnnstack preview experiment --usage usage.yaml
+      gnnstack usage template plan.json -o usage.yaml && gnnstack estimate plan.json --usage usage.yaml
     """
-    from gnnstack.assess import stack_usage
-    from gnnstack.capture_cache import capture
     from gnnstack.costing.pricers import USAGE_MODELS
     from gnnstack.templating import render
 
-    project = find_project()
-    with progress(f"{stack}: running the Pulumi program under mocks"):
-        graph, scenario = capture(project, stack, option)
-    u = stack_usage(graph, scenario, usage_file, project_root=project.root)
+    if Path(stack).exists():
+        graph, u = _foreign(stack, foreign_stack, config, region, usage_file)
+    else:
+        if foreign_stack or config or region:
+            raise ConfigError(f"--stack, --config and --region are for a PATH; {stack!r} is a gnnstack stack name")
+        from gnnstack.assess import stack_usage
+        from gnnstack.capture_cache import capture
+
+        project = find_project()
+        with progress(f"{stack}: running the Pulumi program under mocks"):
+            graph, scenario = capture(project, stack, option)
+        u = stack_usage(graph, scenario, usage_file, project_root=project.root)
     entries = []
     for r in sorted((r for r in graph.resources if r.type in USAGE_MODELS), key=lambda r: r.name):
         model = USAGE_MODELS[r.type]
@@ -70,12 +85,33 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
                 "placeholder": ("<set me>" if f.is_required() else f"default: {model.default_text(name)}"),
             })
         entries.append({"name": r.name, "type": r.type, "title": model.title, "fields": fields})
-    text = render("usage/usage.yaml.j2", stack=stack, option=graph.option, entries=entries,
+    foreign = Path(stack).exists()
+    what = f"{stack} ({graph.option or 'a Pulumi project'})" if foreign else f"stack {stack} (option {graph.option})"
+    command = f"gnnstack estimate {stack}" if foreign else f"gnnstack preview {stack}"
+    text = render("usage/usage.yaml.j2", what=what, command=command, entries=entries,
                   out_name=Path(output).name if output else "usage.yaml")
     write_output(text, output)
     if output:
         click.echo(f"wrote {output}: {sum(len(e['fields']) for e in entries)} fields of {len(entries)} resources",
                    err=True)
+
+
+def _foreign(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str],
+             usage_file: Optional[str]) -> tuple[Any, Any]:
+    """PATH's after graph (what it deploys) and its usage, as `gnnstack estimate` prices it."""
+    from gnnstack.costing.usage import UsageSet
+    from gnnstack.costing.usage_file import apply_usage_file, load_usage_file
+    from gnnstack.foreign.plan import declared_usage
+
+    from .estimate import load_plan
+
+    parsed = load_usage_file(usage_file) if usage_file else None  # a bad file fails first
+    plan = load_plan(path, stack, config, region)
+    graph = plan.after
+    u = declared_usage(plan, graph) if plan.declared_usage else UsageSet()
+    if parsed is not None and usage_file:
+        apply_usage_file(u, parsed, graph, usage_file, frozenset(plan.before.names))
+    return graph, u
 
 
 @usage.command("fields")
