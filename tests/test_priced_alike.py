@@ -58,10 +58,32 @@ def _with(inputs: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str
     return out
 
 
+def _retarget(value: Any, names: frozenset[str], suffix: str) -> Any:
+    """`value` with its references to the resources being copied pointed at their copies: a
+    name, a mock id (`<name>-id`) or an ARN or path ending in `/<name>`, so that a copy's neighbours are
+    the copies, not the originals (a pricer reading a neighbour must then name it in its key)."""
+    if isinstance(value, dict):
+        return {k: _retarget(v, names, suffix) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_retarget(v, names, suffix) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value in names:
+        return value + suffix
+    if value.endswith("-id") and value[:-3] in names:
+        return value[:-3] + suffix + "-id"
+    head, sep, tail = value.rpartition("/")
+    if sep and tail in names:  # an ARN or a path such as an auto-scaling resourceId
+        return f"{head}/{tail}{suffix}"
+    return value
+
+
 def _copy(resources: list[Resource], suffix: str, changed: dict[str, dict[str, Any]]) -> list[Resource]:
-    """The resources renamed with `suffix` (parents too), some with other inputs."""
+    """The resources renamed with `suffix` (parents too, and references between them), some with
+    other inputs."""
+    names = frozenset(r.name for r in resources)
     return [Resource(r.type, f"{r.name}{suffix}", f"{r.parent}{suffix}" if r.parent else None,
-                     changed.get(r.name, r.inputs), r.custom) for r in resources]
+                     _retarget(changed.get(r.name, r.inputs), names, suffix), r.custom) for r in resources]
 
 
 def near_copies(graph: ResourceGraph, usage: UsageSet) -> tuple[ResourceGraph, UsageSet]:

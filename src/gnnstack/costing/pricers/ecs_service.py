@@ -32,8 +32,10 @@ from ...graph import Resource
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
 INCLUDED_STORAGE_GB = Decimal(20)
-SERVICE_INPUTS = ("launchType", "capacityProviderStrategies", "desiredCount", "taskDefinition", "name",
-                  "schedulingStrategy")
+# The service's inputs its lines follow from. Not `taskDefinition` or `name`, which only pick its
+# task definition and scaling targets: those are in the key by their own inputs (TASK_INPUTS,
+# TARGET_INPUTS), so services alike on alike task definitions share lines.
+SERVICE_INPUTS = ("launchType", "capacityProviderStrategies", "desiredCount", "schedulingStrategy")
 TASK_INPUTS = ("cpu", "memory", "runtimePlatform", "ephemeralStorage", "family")
 TARGET_INPUTS = ("resourceId", "maxCapacity", "minCapacity", "scalableDimension", "serviceNamespace")
 
