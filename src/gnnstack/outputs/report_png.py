@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend)
 
-from ..costing.carbon import estimate_carbon, round_kwh  # noqa: E402
+from ..costing.carbon import round_kwh  # noqa: E402
 
 DPI = 100
 BASE = "#1f5fa8"  # base case
@@ -104,9 +104,9 @@ RISK_COLOURS = {"low": "#009E73", "medium": "#E69F00", "high": "#D55E00"}  # Oka
 CARBON = "#1e7d32"
 
 
-def _carbon_panel(ax: Any, est: Any) -> None:
-    """kg CO2e a month by component (bars), with the total, the utilisation and PUE it assumes."""
-    carbon = estimate_carbon(est)
+def _carbon_panel(ax: Any, carbon: Any) -> None:
+    """kg CO2e a month by component (bars), with the total, the utilisation and PUE it assumes.
+    `carbon`: the assessment's Carbon (computed once, shared with cost_analysis.json)."""
     if carbon.grid is None:
         ax.axis("off")
         ax.set_title("Carbon by component (kg CO2e/month)", loc="left")
@@ -235,7 +235,7 @@ def dashboard(a: Any, budget: Decimal, path: Path, recommendations: Sequence[Any
     _ranges(ax, [f"{x.resource}: {x.name}" for x in top], [x.base_monthly for x in top],
             [x.worst_monthly for x in top], "USD per month")
 
-    _carbon_panel(axes[2][0], est)
+    _carbon_panel(axes[2][0], a.carbon)
     # The recommendations' cell holds the bubbles and, beside them, what each number is.
     cell = axes[2][1].get_subplotspec().subgridspec(1, 2, width_ratios=[1, 1], wspace=0.08)
     axes[2][1].remove()
