@@ -26,7 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .. import instances
 from ..errors import ConfigError
-from .catalog import Confidence, _iso_date, validated_rows
+from .catalog import Confidence, _iso_date, common_row_error, first_row_error, validated_rows
 from .estimate import Estimate
 from .lines import ZERO, CostLine
 
@@ -83,21 +83,15 @@ class Coefficient:
 
 
 def _row_error(e: ValidationError, where: str) -> ConfigError:
-    errors = sorted(e.errors(), key=lambda err: err["type"] != "string_too_short")
-    err = errors[0]
-    name = str(err["loc"][0]) if err["loc"] else "?"
-    value = err.get("input")
-    if err["type"] == "string_too_short":
-        return ConfigError(f"{where}: field '{name}' is empty; every coefficient needs a {name}")
+    name, value, kind, msg = first_row_error(e)
+    common = common_row_error(where, name, value, kind, "coefficient", "2026-12-02")
+    if common is not None:
+        return common
     if name == "kind":
         return ConfigError(f"{where}: field 'kind' is {value!r}; use one of {', '.join(KINDS)}")
     if name == "value":
         return ConfigError(f"{where}: field 'value' is {value!r}; write a non-negative number like 0.74")
-    if name == "confidence":
-        return ConfigError(f"{where}: field 'confidence' is {value!r}; use one of verified, derived, estimate")
-    if name == "as_of":
-        return ConfigError(f"{where}: field 'as_of' is {value!r}; use an ISO date like 2026-12-02")
-    return ConfigError(f"{where}: field '{name}': {err['msg']}")
+    return ConfigError(f"{where}: field '{name}': {msg}")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Callable, Iterable, Iterator, Literal, Optional, TypeVar, get_args
+from typing import Annotated, Any, Callable, Iterable, Iterator, Literal, Optional, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -135,23 +135,36 @@ class PriceRow(BaseModel):
                      self.source, origin, line, self.status == NEW)
 
 
+def first_row_error(e: ValidationError) -> tuple[str, Any, str, str]:
+    """(field, value, error type, pydantic's message) of a data-file row's first problem, an empty
+    field before any other."""
+    err = sorted(e.errors(), key=lambda err: err["type"] != "string_too_short")[0]
+    return (str(err["loc"][0]) if err["loc"] else "?"), err.get("input"), err["type"], err["msg"]
+
+
+def common_row_error(where: str, field: str, value: Any, kind: str, noun: str,
+                     example_date: str) -> Optional[ConfigError]:
+    """The message for what every sourced data row shares (a price, a carbon coefficient): an
+    empty field, the confidence, the date; None for a field the file's own checks word."""
+    if kind == "string_too_short":
+        return ConfigError(f"{where}: field '{field}' is empty; every {noun} needs a {field}")
+    if field == "confidence":
+        return ConfigError(f"{where}: field 'confidence' is {value!r}; use one of {', '.join(CONFIDENCES)}")
+    if field == "as_of":
+        return ConfigError(f"{where}: field 'as_of' is {value!r}; use an ISO date like {example_date}")
+    return None
+
+
 def _row_error(e: ValidationError, where: str) -> ConfigError:
     """The first problem of a row (an empty field before any other), as one message."""
-    errors = sorted(e.errors(), key=lambda err: err["type"] != "string_too_short")
-    err = errors[0]
-    field = str(err["loc"][0]) if err["loc"] else "?"
-    value = err.get("input")
-    kind = err["type"]
-    if kind == "string_too_short":
-        return ConfigError(f"{where}: field '{field}' is empty; every price needs a {field}")
+    field, value, kind, msg = first_row_error(e)
+    common = common_row_error(where, field, value, kind, "price", "2026-11-23")
+    if common is not None:
+        return common
     if field == "usd":
         if kind in ("greater_than_equal", "finite_number"):
             return ConfigError(f"{where}: field 'usd' must be a non-negative number, got {value}")
         return ConfigError(f"{where}: field 'usd' is {value!r}, not a number; write the USD price like 0.0416")
-    if field == "confidence":
-        return ConfigError(f"{where}: field 'confidence' is {value!r}; use one of {', '.join(CONFIDENCES)}")
-    if field == "as_of":
-        return ConfigError(f"{where}: field 'as_of' is {value!r}; use an ISO date like 2026-11-23")
     if field == "region":
         near = closest(str(value), REGIONS)
         hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
@@ -160,7 +173,7 @@ def _row_error(e: ValidationError, where: str) -> ConfigError:
     if field == STATUS:
         return ConfigError(f"{where}: field '{STATUS}' is {value!r}; leave it empty or write '{NEW}' "
                            "for a price the catalog lacks on purpose")
-    return ConfigError(f"{where}: field '{field}': {err['msg']}")
+    return ConfigError(f"{where}: field '{field}': {msg}")
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
