@@ -142,8 +142,9 @@ def test_a_usage_template_for_a_project_folder_round_trips(tmp_path):
         assert r.exit_code == 0, r.output
         return json.loads(r.output)
     assert total("--usage", str(out))["resources"] == total()["resources"]
-    text = out.read_text().replace("  order-events: {}  # nothing set yet", "  order-events:").replace(
-        "    # requests_per_month: <set me>", "    requests_per_month: 9000000", 1)
+    # Filling in a field is uncommenting it, even under a resource with nothing set yet (valid YAML).
+    assert "  order-events:  # nothing set yet: uncomment a field below" in out.read_text()
+    text = out.read_text().replace("    # requests_per_month: <set me>", "    requests_per_month: 9000000", 1)
     out.write_text(text)
     queue = next(r for r in total("--usage", str(out))["resources"] if r["resource"] == "order-events")
     assert queue["after"]["base"] == "3.60"  # 9M standard requests x $0.40 a million (free tier not deducted)

@@ -279,3 +279,53 @@ def test_two_captures_of_one_program_are_identical():
     first, second = (capture_project(PROGRAMS / "serverless") for _ in range(2))
     assert [r.to_json() for r in first] == [r.to_json() for r in second]
     assert [r.custom for r in first] == [r.custom for r in second]
+
+
+def _waiting_project(tmp_path, body: str):
+    project = tmp_path / "waits"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: waits\nruntime: python\n")
+    (project / "__main__.py").write_text(body)
+    return project
+
+
+def test_a_program_that_never_finishes_is_stopped_and_says_where_it_waited(tmp_path):
+    import multiprocessing
+
+    project = _waiting_project(tmp_path, 'import time\nimport pulumi_aws as aws\n\naws.sqs.Queue("q")\n\n\n'
+                                         'def wait_for_service():\n    time.sleep(3600)\n\n\nwait_for_service()\n')
+    with pytest.raises(ConfigError) as e:
+        capture_project(project, region="us-east-1", timeout=1)
+    message = str(e.value)
+    assert message.startswith(f"{project}: the program did not finish in 1 s under mocks and was stopped.")
+    assert "It was at __main__.py:8." in message  # the sleep inside the function, not the call on line 11
+    assert "--timeout SECONDS" in message
+    assert multiprocessing.active_children() == []  # the child was stopped, not left running
+
+
+def test_a_program_waiting_inside_a_library_is_placed_at_its_own_line_that_called_it(tmp_path):
+    project = _waiting_project(tmp_path, "import threading\n\nthreading.Event().wait()\n")
+    with pytest.raises(ConfigError) as e:
+        capture_project(project, region="us-east-1", timeout=1)
+    assert "It was at __main__.py:3." in str(e.value)  # the program's own line that called into threading
+
+
+def test_the_timeout_help_states_the_default_the_program_runner_uses():
+    from click.testing import CliRunner
+
+    from gnnstack.cli import main
+    from gnnstack.foreign.program import DEFAULT_TIMEOUT
+
+    out = CliRunner().invoke(main, ["estimate", "--help"], terminal_width=200).output
+    assert f"(default {DEFAULT_TIMEOUT:g})" in " ".join(out.split())
+
+
+def test_timeout_is_for_folders_not_json_files(tmp_path):
+    from click.testing import CliRunner
+
+    from gnnstack.cli import main
+
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"steps": []}')
+    result = CliRunner().invoke(main, ["estimate", str(plan), "--timeout", "10"])
+    assert result.exit_code == 2 and "--timeout applies to a project folder" in result.output

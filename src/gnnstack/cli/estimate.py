@@ -12,7 +12,7 @@ import click
 from gnnstack.errors import ConfigError
 from gnnstack.tags import ENVIRONMENTS
 
-from .options import format_option, prices_option, usage_option
+from .options import format_option, prices_option, timeout_option, usage_option
 from .output import progress
 
 INDENT_UP_TO = 2000  # resources; beyond, --format json is compact
@@ -36,6 +36,7 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
               help="Folders only: a config value on top of the stack's (repeatable), e.g. aws:region=us-west-2.")
 @click.option("--region", "region", metavar="REGION",
               help="The region of AWS resources whose inputs, provider and stack config name none.")
+@timeout_option
 @usage_option
 @prices_option
 @click.option("--guardrails", "guardrails", type=click.Choice(ENVIRONMENTS), metavar="ENV",
@@ -49,8 +50,9 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
     "table": "each resource's cost before and after, totals, what was not priced",
     "json": "the same per resource, sorted keys (compact beyond 2,000 resources)",
     "markdown": "the totals and the resources for a PR comment"})
-def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str], usage: Optional[str],
-             prices: Optional[str], guardrails: Optional[str], guardrails_config: Optional[str], fmt: str) -> None:
+def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str], timeout: Optional[float],
+             usage: Optional[str], prices: Optional[str], guardrails: Optional[str], guardrails_config: Optional[str],
+             fmt: str) -> None:
     """Price another Pulumi project offline: what PATH costs a month on AWS, and what a preview changes.
 
     \b
@@ -97,7 +99,7 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
         from gnnstack.costing.usage_file import load_usage_file
 
         load_usage_file(usage)  # a malformed usage file fails before the plan is read or run
-    plan = load_plan(path, stack, config, region)
+    plan = load_plan(path, stack, config, region, timeout)
     with progress(f"{path}: pricing {len(plan.after) + len(plan.before)} resources"):
         from gnnstack.foreign import price_plan
 
@@ -107,13 +109,16 @@ def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: O
 
 
 def load_plan(path: str, stack: Optional[str] = None, config: tuple[str, ...] = (),
-              region: Optional[str] = None) -> Any:
+              region: Optional[str] = None, timeout: Optional[float] = None) -> Any:
     """PATH as `gnnstack estimate` reads it: a JSON file's plan, or a Python project folder's
     program run under mocks (a plan that creates everything it registers)."""
     target = Path(path)
     if not target.is_dir():
         if stack or config:
             raise ConfigError(f"{path}: --stack and --config apply to a project folder, not a JSON file")
+        if timeout is not None:
+            raise ConfigError(f"{path}: --timeout applies to a project folder, whose program runs; a JSON file "
+                              "is only read")
         from gnnstack.foreign import load
 
         with progress(f"{path}: reading"):
@@ -121,8 +126,9 @@ def load_plan(path: str, stack: Optional[str] = None, config: tuple[str, ...] = 
     from gnnstack.foreign import program
     from gnnstack.foreign.load import from_program
 
-    with progress(f"{target}: running the Pulumi program under mocks"):
-        graph = program.capture_project(target, stack=stack, config=_config(config), region=region)
+    limit = program.DEFAULT_TIMEOUT if timeout is None else timeout
+    with progress(f"{target}: running the Pulumi program under mocks (at most {limit:g} s)"):
+        graph = program.capture_project(target, stack=stack, config=_config(config), region=region, timeout=limit)
     return from_program(graph, str(target), region=region)
 
 

@@ -15,7 +15,14 @@ prices_option = click.option(
 usage_option = click.option(
     "--usage", "usage", metavar="FILE",
     help="Usage file (YAML): hours, GB, requests per resource or resource type, on top of what the stack "
-         "file declares. Write a complete one with `gnnstack usage template STACK`.")
+         "file declares. Write a complete one with `gnnstack usage template STACK` (or PATH, for estimate).")
+
+
+timeout_option = click.option(
+    "--timeout", "timeout", metavar="SECONDS", type=click.FloatRange(min=1),
+    help="A project folder only: stop its program if it has not finished after SECONDS under mocks (default "
+         "300), and say which line it was on (a program waiting on the network, a lock or input never finishes "
+         "offline).")
 
 
 # What each format name means, the same in every command that offers it.

@@ -12,6 +12,7 @@ from gnnstack.errors import ConfigError
 from gnnstack.project import find_project
 from gnnstack.options import OPTIONS
 
+from .options import timeout_option
 from .output import progress, write_output
 
 
@@ -39,8 +40,10 @@ def usage() -> None:
 @click.option("--config", "config", metavar="KEY=VALUE", multiple=True,
               help="PATH a project folder: a config value on top of its stack's (as for estimate).")
 @click.option("--region", "region", metavar="REGION", help="PATH: the region of AWS resources that name none.")
+@timeout_option
 def template(stack: str, option: Optional[str], usage_file: Optional[str], output: Optional[str],
-             foreign_stack: Optional[str], config: tuple[str, ...], region: Optional[str]) -> None:
+             foreign_stack: Optional[str], config: tuple[str, ...], region: Optional[str],
+             timeout: Optional[float]) -> None:
     """Write a complete usage file for STACK (a gnnstack stack) or PATH (what `gnnstack estimate`
     reads: a Pulumi Python project folder, a `pulumi preview --json` or `pulumi stack export`
     file): every usage field of every priced resource.
@@ -60,10 +63,11 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
     from gnnstack.templating import render
 
     if Path(stack).exists():
-        graph, u = _foreign(stack, foreign_stack, config, region, usage_file)
+        graph, u = _foreign(stack, foreign_stack, config, region, timeout, usage_file)
     else:
-        if foreign_stack or config or region:
-            raise ConfigError(f"--stack, --config and --region are for a PATH; {stack!r} is a gnnstack stack name")
+        if foreign_stack or config or region or timeout is not None:
+            raise ConfigError(f"--stack, --config, --region and --timeout are for a PATH; {stack!r} is a gnnstack "
+                              "stack name")
         from gnnstack.assess import stack_usage
         from gnnstack.capture_cache import capture
 
@@ -88,7 +92,9 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
     foreign = Path(stack).exists()
     what = f"{stack} ({graph.option or 'a Pulumi project'})" if foreign else f"stack {stack} (option {graph.option})"
     command = f"gnnstack estimate {stack}" if foreign else f"gnnstack preview {stack}"
-    text = render("usage/usage.yaml.j2", what=what, command=command, entries=entries,
+    example = next(({"type": e["type"], "name": f["name"], "value": f["value"]} for e in entries for f in e["fields"]
+                    if f["value"] is not None and not f["value"].startswith(("[", "{"))), None)
+    text = render("usage/usage.yaml.j2", what=what, command=command, entries=entries, foreign=foreign, example=example,
                   out_name=Path(output).name if output else "usage.yaml")
     write_output(text, output)
     if output:
@@ -97,7 +103,7 @@ def template(stack: str, option: Optional[str], usage_file: Optional[str], outpu
 
 
 def _foreign(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str],
-             usage_file: Optional[str]) -> tuple[Any, Any]:
+             timeout: Optional[float], usage_file: Optional[str]) -> tuple[Any, Any]:
     """PATH's after graph (what it deploys) and its usage, as `gnnstack estimate` prices it."""
     from gnnstack.costing.usage import UsageSet
     from gnnstack.costing.usage_file import apply_usage_file, load_usage_file
@@ -106,7 +112,7 @@ def _foreign(path: str, stack: Optional[str], config: tuple[str, ...], region: O
     from .estimate import load_plan
 
     parsed = load_usage_file(usage_file) if usage_file else None  # a bad file fails first
-    plan = load_plan(path, stack, config, region)
+    plan = load_plan(path, stack, config, region, timeout)
     graph = plan.after
     u = declared_usage(plan, graph) if plan.declared_usage else UsageSet()
     if parsed is not None and usage_file:

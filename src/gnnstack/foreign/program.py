@@ -9,14 +9,17 @@ credentials; secrets are never decrypted.
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
 import json
 import multiprocessing
 import os
 import re
 import runpy
+import signal
 import site
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,8 @@ from ..graph import SECRET, Resource, ResourceGraph
 
 ACCOUNT = "123456789012"  # the account id every mocked ARN and identity carries
 DEFAULT_STACK = "dev"  # the stack name a project with no stack file runs as (what `pulumi new` creates)
+DEFAULT_TIMEOUT = 300.0  # seconds a program may run under mocks (`--timeout`); ours take a few
+TRACE_WAIT = 2.0  # seconds the parent waits for a timed-out child to write where it is
 PREVIEW_JSON_HINT = ("only Python programs run here; for TypeScript/Go/YAML/.NET write `pulumi preview --json` "
                      "and pass that file")
 
@@ -441,6 +446,16 @@ def _unique_names(records: list[tuple[str, str, str, str, bool, dict]]) -> dict[
     return out
 
 
+def _own_file(path: str, run: ProjectRun) -> bool:
+    """Whether `path` (a traceback's file name) is one of the program's own files: in the project
+    folder, not in its virtualenv or any site-packages."""
+    if not os.path.isabs(path):  # "<frozen runpy>", "<string>": no file of the program
+        return False
+    file = Path(path).resolve()
+    return (file.is_relative_to(run.root) and not (run.venv and file.is_relative_to(run.venv))
+            and "site-packages" not in file.parts)
+
+
 def _where(error: BaseException, run: ProjectRun) -> Optional[traceback.FrameSummary]:
     """The innermost traceback frame inside the project's own files (not its virtualenv),
     following chained exceptions when the error itself has none."""
@@ -449,11 +464,7 @@ def _where(error: BaseException, run: ProjectRun) -> Optional[traceback.FrameSum
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         for frame in reversed(traceback.extract_tb(current.__traceback__)):
-            if not os.path.isabs(frame.filename):  # "<frozen runpy>", "<string>": no file of the program
-                continue
-            file = Path(frame.filename).resolve()
-            if file.is_relative_to(run.root) and not (run.venv and file.is_relative_to(run.venv)) \
-                    and "site-packages" not in file.parts:
+            if _own_file(frame.filename, run):
                 return frame
         current = current.__cause__ or current.__context__
     return None
@@ -561,7 +572,10 @@ class _Monitor(CaptureMonitor):
         return response
 
 
-def _child(run: ProjectRun, pipe: Any) -> None:
+def _child(run: ProjectRun, pipe: Any, trace: Any) -> None:
+    # On SIGUSR1 (the parent's timeout), write every thread's stack to `trace`, so the parent can
+    # say where the program was waiting.
+    faulthandler.register(signal.SIGUSR1, file=trace, all_threads=True)
     try:
         _prepare_process(run)
         result: tuple[str, Any] = ("ok", _capture(run))
@@ -575,8 +589,41 @@ def _child(run: ProjectRun, pipe: Any) -> None:
         pipe.close()
 
 
+def _timed_out(child: Any, trace: Any, run: ProjectRun, timeout: float) -> str:
+    """Ask the still-running child where it is (its stacks, written to `trace` on SIGUSR1), stop
+    it, and say so: the innermost line of the program's own files, if it is in one."""
+    where = None
+    if child.pid is not None and child.is_alive():
+        os.kill(child.pid, signal.SIGUSR1)
+        waited = 0.0
+        while waited < TRACE_WAIT and _trace_size(trace) == 0:
+            child.join(0.05)
+            waited += 0.05
+        child.join(0.2)  # let it finish writing
+        trace.seek(0)
+        where = _program_line(trace.read(), run)
+    child.kill()
+    at = f" It was at {where}." if where else " No line of the program was running (it may wait inside a package)."
+    return (f"the program did not finish in {timeout:g} s under mocks and was stopped.{at} A program waits like "
+            "this on the network, a lock or input, none of which exist offline; or it loops. If it is just slow, "
+            "allow longer with --timeout SECONDS")
+
+
+def _trace_size(trace: Any) -> int:
+    return os.fstat(trace.fileno()).st_size
+
+
+def _program_line(stacks: str, run: ProjectRun) -> Optional[str]:
+    """From faulthandler's dump ('File "PATH", line N in FUNC', innermost first), the innermost
+    frame in the program's own files (not its virtualenv): 'FILE:LINE'."""
+    for path, line in re.findall(r'File "([^"]+)", line (\d+)', stacks):
+        if _own_file(path, run):
+            return f"{Path(path).resolve().relative_to(run.root).as_posix()}:{line}"
+    return None
+
+
 def capture_project(path: Path | str, stack: Optional[str] = None, config: Optional[dict[str, str]] = None,
-                    region: Optional[str] = None) -> ResourceGraph:
+                    region: Optional[str] = None, timeout: float = DEFAULT_TIMEOUT) -> ResourceGraph:
     """Run the Pulumi Python project in folder `path` offline; the resources it registers.
 
     - `Pulumi.yaml` names the project and must say `runtime: python` (anything else: ConfigError
@@ -593,6 +640,9 @@ def capture_project(path: Path | str, stack: Optional[str] = None, config: Optio
     - The program runs in a forked child (its folder the working directory; its prints go to
       stderr); a program that raises is a ConfigError "program failed at FILE:LINE (in the
       program, ...): Type: message"; one that registers nothing is a ConfigError too.
+    - A program still running after `timeout` seconds (waiting on the network, on a lock, in a
+      loop) is stopped: a ConfigError saying where it was (the innermost line of the program
+      in its stack) and how to allow longer (--timeout). The child never outlives the call.
 
     The graph: stack = the stack name, option = the project name, one Resource per registration
     (providers and components included, inputs with secrets as "[secret]" and unknowns as
@@ -603,16 +653,23 @@ def capture_project(path: Path | str, stack: Optional[str] = None, config: Optio
         return _capture(run)
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(run, send))
-    child.start()
-    send.close()
-    try:
-        kind, payload = receive.recv()
-    except EOFError:
-        kind, payload = "died", None
-    finally:
-        receive.close()
-        child.join()
+    with tempfile.TemporaryFile("w+") as trace:
+        child = ctx.Process(target=_child, args=(run, send, trace))
+        child.start()
+        send.close()
+        received = False
+        try:
+            if not receive.poll(timeout):
+                raise ConfigError(_timed_out(child, trace, run, timeout), source=run.label)
+            kind, payload = receive.recv()
+            received = True
+        except EOFError:
+            kind, payload = "died", None
+        finally:
+            receive.close()
+            if not received and child.is_alive():  # timed out, or interrupted (Ctrl-C): no orphan
+                child.kill()
+            child.join()
     if kind == "ok":
         graph: ResourceGraph = payload
         return graph
