@@ -222,6 +222,8 @@ def test_hand_rows_win_their_difference_is_reported_and_a_rerun_changes_nothing(
     report = tool.refresh(found, tmp_path)
     assert [line for line in report if line.startswith("us-east-2: hand-sourced")] == [
         "us-east-2: hand-sourced ec2/on-demand/m5.large/us-east-2 is 0.1, the offer says 0.096 (2026-11-20)",
+        "us-east-2: hand-sourced ebs/gp3/storage/us-east-2 (estimate) agrees with the offer (2026-11-20); delete "
+        "the hand row to have the offer's verified one",
         "us-east-2: hand-sourced s3/storage/STANDARD/us-east-2 is 0.025, the offer says 0.023 (2026-11-18)"]
     first = path.read_text()
     assert first.startswith(hand)

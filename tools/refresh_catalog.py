@@ -448,13 +448,13 @@ def split(text: str) -> tuple[str, list[str]]:
     return head, [line for line in block.splitlines() if line and not line.startswith("#")]
 
 
-def hand_keys(text: str) -> dict[tuple[str, str, str], str]:
-    """(service, item, region) -> usd of the hand-sourced rows."""
+def hand_keys(text: str) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(service, item, region) -> (usd, confidence) of the hand-sourced rows."""
     keys = {}
     for line in text.splitlines():
         if line and not line.startswith("#") and not line.startswith("service,"):
-            parts = line.split(",", 5)
-            keys[(parts[0], parts[1], parts[2])] = parts[4]
+            parts = line.split(",", 6)
+            keys[(parts[0], parts[1], parts[2])] = (parts[4], parts[5])
     return keys
 
 
@@ -481,9 +481,15 @@ def refresh(rows: list[Row], folder: Path, check: bool = False) -> list[str]:
         hand = hand_keys(head)
         mine = [r for r in rows if r.region == region and r.key not in hand]
         for r in rows:
-            if r.region == region and r.key in hand and Decimal(hand[r.key]) != r.usd:
-                report.append(f"{region}: hand-sourced {'/'.join(r.key)} is {hand[r.key]}, the offer says "
+            if r.region != region or r.key not in hand:
+                continue
+            usd, confidence = hand[r.key]
+            if Decimal(usd) != r.usd:
+                report.append(f"{region}: hand-sourced {'/'.join(r.key)} is {usd}, the offer says "
                               f"{r.usd.normalize():f} ({r.as_of})")
+            elif confidence != "verified":
+                report.append(f"{region}: hand-sourced {'/'.join(r.key)} ({confidence}) agrees with the offer "
+                              f"({r.as_of}); delete the hand row to have the offer's verified one")
         kept = [line for line in old if _owner(line) not in owners]
         replaced = len(old) - len(kept)
         new_lines = sorted(kept + [r.csv() for r in mine], key=lambda line: line.split(",", 2)[:2])
