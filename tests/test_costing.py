@@ -206,18 +206,43 @@ def test_the_audit_lists_where_the_seed_prices_differ_from_list_prices():
 
 def test_every_catalog_entry_is_sourced_dated_rated_and_unique():
     prices = load_catalog()
-    # Both regions price the same items; the region-independent ones are the free licences.
+    # Both regions price the same items, but for the EC2 types only us-east-1 has (AWS's table of
+    # on-demand prices there, read from Karpenter's generated file); the region-independent ones are
+    # the free licences.
     items: dict[str, set] = {}
     for p in prices:
         items.setdefault(p.region, set()).add((p.service, p.item))
+    east_only = {(p.service, p.item) for p in prices if p.region == "us-east-1" and KARPENTER_TABLE in p.source}
     assert set(items) == {"us-east-1", "us-west-2", "*"}
-    assert items["us-east-1"] == items["us-west-2"] and ("ec2", "on-demand/p3.2xlarge") in items["us-east-1"]
+    assert items["us-east-1"] - east_only == items["us-west-2"]
+    assert ("ec2", "on-demand/p3.2xlarge") in items["us-west-2"]
     assert items["*"] == {("licence", "neo4j/community"), ("licence", "tigergraph/developer")}
     keys = [p.key for p in prices]
     assert len(keys) == len(set(keys))
     for p in prices:
         assert p.source and p.unit and p.as_of.year >= 2023 and p.confidence in CONFIDENCES, p
         assert p.usd >= 0
+
+
+# The source of the us-east-1 EC2 rows transcribed from AWS's on-demand price table (issue 14).
+KARPENTER_TABLE = "zz_generated.pricing_aws.go (generated 2026-02-09 from the AWS Price List"
+# Instance types real programs use (issue 14 names t2/t3 small and m4 as missing).
+COMMON_INSTANCE_TYPES = ("t2.micro", "t2.small", "t3.micro", "t3.small", "t3.medium", "t3a.medium", "t4g.small",
+                         "m4.large", "m5.large", "m6i.large", "m7g.large", "c6g.large", "r6i.large")
+
+
+def test_us_east_1_prices_the_common_instance_types_from_aws_table():
+    book = PriceBook.load()
+    missing = [t for t in COMMON_INSTANCE_TYPES if book.get("ec2", f"on-demand/{t}", "us-east-1") is None]
+    assert not missing, f"us-east-1 has no on-demand price for {missing}"
+    assert book.get("ec2", "on-demand/t2.micro", "us-east-1").usd == Decimal("0.0116")
+    assert book.get("ec2", "on-demand/m4.large", "us-east-1").usd == Decimal("0.10")
+    table = [p for p in load_catalog() if KARPENTER_TABLE in p.source]
+    assert len(table) >= 1000
+    for p in table:
+        assert (p.service, p.region, p.unit) == ("ec2", "us-east-1", "hour"), p
+        assert p.item.startswith("on-demand/"), p
+        assert (p.confidence, p.as_of.isoformat()) == ("verified", "2026-02-09"), p
 
 
 def test_the_catalog_covers_a_second_region_for_the_main_items():

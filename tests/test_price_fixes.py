@@ -210,8 +210,8 @@ def test_scoped_and_new_override_entries(tmp_path: Path):
     with pytest.raises(ConfigError, match="applies only to ebs prices"):
         PriceBook.load(f)
     header = HEADER.strip() + ",status\n"
-    f.write_text(header + "ec2,on-demand/m7i.large,us-east-1,hour,0.1008,estimate,2026-11-01,our quote,new\n")
-    assert PriceBook.load(f).get("ec2", "on-demand/m7i.large", "us-east-1").usd == Decimal("0.1008")
+    f.write_text(header + "ec2,on-demand/mac2.metal,us-east-1,hour,0.1008,estimate,2026-11-01,our quote,new\n")
+    assert PriceBook.load(f).get("ec2", "on-demand/mac2.metal", "us-east-1").usd == Decimal("0.1008")
     f.write_text(header + "ec2,on-demand/p3.2xlarge,us-east-1,hour,2.5,estimate,2026-11-01,EDP,new\n")
     with pytest.raises(ConfigError, match="marked 'new' but the catalog has it"):
         PriceBook.load(f)
