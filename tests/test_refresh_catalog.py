@@ -1,8 +1,8 @@
 """tools/refresh_catalog.py: regional Price List offer files (hand-written fixtures in the documented
 JSON shape, with decoys the filters must skip) become verified, dated, sourced catalog rows in the
 file's generated block: instance hours, EBS, S3 and data transfer, in the units and under the items
-the pricers read; the hand-sourced rows are never touched and win on a shared key; a second run
-changes nothing; `--check` writes nothing."""
+the pricers read; a hand-sourced row wins on a shared key unless it is older than the offer and
+the offer corrects or confirms it; a second run changes nothing; `--check` writes nothing."""
 
 from __future__ import annotations
 
@@ -211,20 +211,22 @@ def test_check_writes_nothing(tool, tmp_path, capsys):
     assert "us-east-2.csv: 14 generated rows for ebs, ec2 (was 0)" in capsys.readouterr().out
 
 
-def test_hand_rows_win_their_difference_is_reported_and_a_rerun_changes_nothing(tool, tmp_path):
+def test_hand_rows_newer_than_the_offer_win_their_difference_is_reported_and_a_rerun_changes_nothing(tool, tmp_path):
     path = tmp_path / "us-east-2.csv"
     hand = (tool.HEADER.format(region="us-east-2")
-            + 'ec2,on-demand/m5.large,us-east-2,hour,0.1,verified,2026-01-01,"a hand-read AWS page"\n'
-            + 'ebs,gp3/storage,us-east-2,GB-month,0.08,estimate,2026-01-01,"assumed equal to us-east-1"\n'
-            + 's3,storage/STANDARD,us-east-2,GB-month,0.025,estimate,2026-01-01,"second-hand"\n')
+            + 'ec2,on-demand/m5.large,us-east-2,hour,0.1,verified,2026-12-01,"a hand-read AWS page"\n'
+            + 'ebs,gp3/storage,us-east-2,GB-month,0.08,estimate,2026-12-01,"assumed equal to us-east-1"\n'
+            + 's3,storage/STANDARD,us-east-2,GB-month,0.025,estimate,2026-12-01,"second-hand"\n')
     path.write_text(hand)
     found = rows(tool, OFFER.name, "ec2") + rows(tool, OFFER.name, "ebs") + rows(tool, "AmazonS3-us-east-2.json", "s3")
     report = tool.refresh(found, tmp_path)
-    assert [line for line in report if line.startswith("us-east-2: hand-sourced")] == [
-        "us-east-2: hand-sourced ec2/on-demand/m5.large/us-east-2 is 0.1, the offer says 0.096 (2026-11-20)",
+    assert [line for line in report if line.startswith("us-east-2: ")] == [
+        "us-east-2: hand-sourced ec2/on-demand/m5.large/us-east-2 is 0.1 (2026-12-01), the offer says 0.096 "
+        "(2026-11-20); kept, as it is not older than the offer",
         "us-east-2: hand-sourced ebs/gp3/storage/us-east-2 (estimate) agrees with the offer (2026-11-20); delete "
         "the hand row to have the offer's verified one",
-        "us-east-2: hand-sourced s3/storage/STANDARD/us-east-2 is 0.025, the offer says 0.023 (2026-11-18)"]
+        "us-east-2: hand-sourced s3/storage/STANDARD/us-east-2 is 0.025 (2026-12-01), the offer says 0.023 "
+        "(2026-11-18); kept, as it is not older than the offer"]
     first = path.read_text()
     assert first.startswith(hand)
     assert first.count("on-demand/m5.large") == first.count("gp3/storage") == first.count("storage/STANDARD,") == 1
@@ -233,6 +235,35 @@ def test_hand_rows_win_their_difference_is_reported_and_a_rerun_changes_nothing(
     assert path.read_text() == first
     tool.refresh(found[:1], tmp_path, check=True)
     assert path.read_text() == first, "--check writes nothing"
+
+
+def test_hand_rows_older_than_the_offer_give_way_when_it_corrects_or_confirms_them(tool, tmp_path):
+    """Newer AWS data wins: an older hand row with another price, or an older hand estimate the
+    offer confirms, is replaced by the offer's row; an older verified hand row that agrees stays."""
+    path = tmp_path / "us-east-2.csv"
+    path.write_text(tool.HEADER.format(region="us-east-2")
+                    + "# EC2 rows read by hand\n"
+                    + 'ec2,on-demand/m5.large,us-east-2,hour,0.1,verified,2026-01-01,"a hand-read AWS page"\n'
+                    + 'ebs,gp3/storage,us-east-2,GB-month,0.08,estimate,2026-01-01,"assumed equal to us-east-1"\n'
+                    + 'ebs,gp2/storage,us-east-2,GB-month,0.10,verified,2026-01-01,"a hand-read AWS page"\n'
+                    + 'sqs,standard/requests,us-east-2,1M requests,0.40,verified,2026-01-01,"not refreshed"\n')
+    found = rows(tool, OFFER.name, "ec2") + rows(tool, OFFER.name, "ebs")
+    report = tool.refresh(found, tmp_path)
+    assert [line for line in report if line.startswith("us-east-2: ")] == [
+        "us-east-2: replaced hand-sourced ec2/on-demand/m5.large/us-east-2 (0.1, verified, 2026-01-01) by the "
+        "offer's 0.096 (2026-11-20)",
+        "us-east-2: replaced hand-sourced ebs/gp3/storage/us-east-2 (0.08, estimate, 2026-01-01) by the "
+        "offer's 0.08 (2026-11-20)"]
+    text = path.read_text()
+    head, block = text.split(tool.BEGIN)
+    assert "on-demand/m5.large" not in head and "gp3/storage" not in head
+    assert "# EC2 rows read by hand" in head and "ebs,gp2/storage" in head and "sqs,standard/requests" in head
+    assert "ec2,on-demand/m5.large,us-east-2,hour,0.096,verified,2026-11-20," in block
+    assert "ebs,gp3/storage,us-east-2,GB-month,0.08,verified,2026-11-20," in block
+    assert "gp2/storage" not in block  # the older verified hand row that agrees stays the one row
+    assert len(parse(text, path)) == len(found) + 1  # + the sqs row: no key twice
+    tool.refresh(found, tmp_path)
+    assert path.read_text() == text  # a rerun finds nothing older to replace
 
 
 def test_refreshing_one_service_keeps_the_other_services_rows(tool, tmp_path):

@@ -13,9 +13,11 @@ with `unit`, `beginRange`, `endRange` and `pricePerUnit.USD`) and writes the cat
 `src/gnnstack/data/prices/<region>.csv`, in a block at the end of the file that this tool owns
 (between its BEGIN and END lines; everything else in the file is hand-sourced and never touched;
 a region file that does not exist yet is created with the catalog header). A row the hand-sourced
-part already has is left to it; when the offer's price differs, the difference is printed, so a
-stale hand row is seen. Rows are `verified`, dated by the offer's publication date, and name the
-offer file and the SKU (and, for a tiered price, which tier).
+part already has is left to it when the hand row is as new as the offer or newer (a difference is
+printed); a hand row older than the offer's publication date that the offer corrects (another
+price) or confirms (a hand estimate) is removed from the hand part and the offer's row written in
+the block, each such replacement printed: newer AWS data wins. Rows are `verified`, dated by the
+offer's publication date, and name the offer file and the SKU (and, for a tiered price, which tier).
 
 Only products of an AWS Region are read (`locationType` "AWS Region"): Local Zones, Wavelength
 Zones and Outposts carry their parent region's code in the same file at other prices.
@@ -448,13 +450,22 @@ def split(text: str) -> tuple[str, list[str]]:
     return head, [line for line in block.splitlines() if line and not line.startswith("#")]
 
 
-def hand_keys(text: str) -> dict[tuple[str, str, str], tuple[str, str]]:
-    """(service, item, region) -> (usd, confidence) of the hand-sourced rows."""
+def _row_key(line: str) -> Optional[tuple[str, str, str]]:
+    """(service, item, region) of a catalog data line; None for comments, the header and blanks."""
+    if not line or line.startswith("#") or line.startswith("service,"):
+        return None
+    parts = line.split(",", 3)
+    return parts[0], parts[1], parts[2]
+
+
+def hand_keys(text: str) -> dict[tuple[str, str, str], tuple[str, str, str]]:
+    """(service, item, region) -> (usd, confidence, as_of) of the hand-sourced rows."""
     keys = {}
     for line in text.splitlines():
-        if line and not line.startswith("#") and not line.startswith("service,"):
-            parts = line.split(",", 6)
-            keys[(parts[0], parts[1], parts[2])] = (parts[4], parts[5])
+        key = _row_key(line)
+        if key is not None:
+            parts = line.split(",", 7)  # usd, confidence and as_of come before the (quoted) source
+            keys[key] = (parts[4], parts[5], parts[6])
     return keys
 
 
@@ -479,17 +490,27 @@ def refresh(rows: list[Row], folder: Path, check: bool = False) -> list[str]:
         text = path.read_text(encoding="utf-8") if path.exists() else HEADER.format(region=region)
         head, old = split(text)
         hand = hand_keys(head)
-        mine = [r for r in rows if r.region == region and r.key not in hand]
+        superseded = set()
         for r in rows:
             if r.region != region or r.key not in hand:
                 continue
-            usd, confidence = hand[r.key]
-            if Decimal(usd) != r.usd:
-                report.append(f"{region}: hand-sourced {'/'.join(r.key)} is {usd}, the offer says "
-                              f"{r.usd.normalize():f} ({r.as_of})")
+            usd, confidence, as_of = hand[r.key]
+            differs = Decimal(usd) != r.usd
+            if as_of < r.as_of and (differs or confidence != "verified"):
+                # Newer AWS data wins over an older hand row that it corrects or confirms.
+                superseded.add(r.key)
+                report.append(f"{region}: replaced hand-sourced {'/'.join(r.key)} ({usd}, {confidence}, {as_of}) "
+                              f"by the offer's {r.usd.normalize():f} ({r.as_of})")
+            elif differs:
+                report.append(f"{region}: hand-sourced {'/'.join(r.key)} is {usd} ({as_of}), the offer says "
+                              f"{r.usd.normalize():f} ({r.as_of}); kept, as it is not older than the offer")
             elif confidence != "verified":
                 report.append(f"{region}: hand-sourced {'/'.join(r.key)} ({confidence}) agrees with the offer "
                               f"({r.as_of}); delete the hand row to have the offer's verified one")
+        if superseded:
+            head = "".join(line for line in head.splitlines(keepends=True) if _row_key(line.rstrip("\n"))
+                           not in superseded)
+        mine = [r for r in rows if r.region == region and (r.key not in hand or r.key in superseded)]
         kept = [line for line in old if _owner(line) not in owners]
         replaced = len(old) - len(kept)
         new_lines = sorted(kept + [r.csv() for r in mine], key=lambda line: line.split(",", 2)[:2])
