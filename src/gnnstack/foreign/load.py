@@ -12,11 +12,13 @@ No pulumi import here: the file is plain JSON and this path must stay fast.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from ..errors import ConfigError, not_utf8
 from ..graph import SECRET, UNKNOWN, Resource, ResourceGraph
@@ -116,9 +118,29 @@ def from_program(graph: ResourceGraph, where: str, *, region: Optional[str] = No
     return _Reader(where, PROGRAM, region, None).program(graph)
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: reading, pricing and writing a large plan make hundreds of
+    thousands of small objects and no reference cycles, and each collection walks every object
+    still alive (the whole parsed file), so it only costs time here: about a fifth of the whole
+    `gnnstack estimate plan.json` on 10,000 resources. As `costing.estimate` does while pricing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:
     """The file at `path` as before and after graphs. `region`: the last fallback for AWS
     resources whose own inputs, provider and stack config name none."""
+    with no_cycle_collection():
+        return _load(path, region)
+
+
+def _load(path: str | Path, region: Optional[str]) -> ForeignPlan:
     p = Path(path)
     where = str(p)
     if region is not None and region not in _REGIONS:

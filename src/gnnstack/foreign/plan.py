@@ -15,7 +15,7 @@ from ..costing.pricers import FREE, PRICED_WITH, PRICERS, USAGE_MODELS
 from ..costing.usage import DEFAULT, Declared, UsageSet, check_values
 from ..errors import ConfigError
 from ..graph import ResourceGraph
-from .load import AWS_PACKAGES, Change, ForeignPlan, NotPriced
+from .load import AWS_PACKAGES, Change, ForeignPlan, NotPriced, no_cycle_collection
 
 NO_PRICER = "no pricer for this resource type"
 
@@ -102,6 +102,10 @@ class PlanEstimate:
         return sum(len(v) for v in self.unsupported.values())
 
     def to_json(self) -> dict[str, Any]:
+        with no_cycle_collection():
+            return self._to_json()
+
+    def _to_json(self) -> dict[str, Any]:
         p = self.plan
         return {
             "file": p.path, "shape": p.shape, "stack": p.stack, "project": p.project, "currency": CURRENCY,
@@ -180,6 +184,12 @@ def _parsed(model: Any, name: str, text: str) -> Any:
 def price_plan(plan: ForeignPlan, book: PriceBook, *, usage_file: Optional[str] = None,
                prices: Optional[str] = None, hours: Optional[Decimal] = None) -> PlanEstimate:
     """Both graphs priced with `book` and `usage_file` (by type and logical name)."""
+    with no_cycle_collection():
+        return _price_plan(plan, book, usage_file, prices, hours)
+
+
+def _price_plan(plan: ForeignPlan, book: PriceBook, usage_file: Optional[str], prices: Optional[str],
+                hours: Optional[Decimal]) -> PlanEstimate:
     from ..costing.usage_file import apply_usage_file, load_usage_file
 
     parsed = load_usage_file(usage_file) if usage_file else None
