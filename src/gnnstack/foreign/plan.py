@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..costing.catalog import PriceBook
 from ..costing.estimate import CURRENCY, Estimate, Unpriced, estimate, money
@@ -116,7 +116,7 @@ class PlanEstimate:
                         "change": {"base": money(self.base_change), "worst_case": money(self.worst_change)}
                         if p.has_before else None},
             "changes": dict(sorted(Counter(c.op for c in p.changes).items())),
-            "resources": [r.to_json() for r in self.resources],
+            "resources": _resources_json(self.resources),
             "unpriced": {"before": [u.to_json() for u in self.unpriced_before] if p.has_before else None,
                          "after": [u.to_json() for u in self.unpriced_after]},
             "unsupported_types": [{"type": t, "count": len(n), "resources": n} for t, n in self.unsupported.items()],
@@ -130,6 +130,49 @@ class PlanEstimate:
             "usage_file": self.after.usage_file,
             "defaults_used": [{"resource": r, **a.to_json()} for r, a in self.after.defaults_used()],
         }
+
+
+def _money_memo() -> Callable[[Optional[Decimal]], Optional[str]]:
+    """`money`, once per distinct amount: a large plan's rows repeat a few hundred amounts (alike
+    resources cost alike). Zero is told apart by sign (0 and -0 are equal and hash alike, but
+    `money` writes "0.00" and "-0.00"); every other amount equal to another rounds alike."""
+    memo: dict[Decimal, str] = {}
+    zero, signed_zero = money(ZERO), money(ZERO.copy_negate())
+
+    def cached(value: Optional[Decimal]) -> Optional[str]:
+        if value is None:
+            return None
+        if not value:
+            return signed_zero if value.is_signed() else zero
+        text = memo.get(value)
+        if text is None:
+            text = memo[value] = money(value)
+        return text
+
+    return cached
+
+
+def _resources_json(resources: list[ResourceChange]) -> list[dict[str, Any]]:
+    """`[r.to_json() for r in resources]`, the same dicts built with one memo of amounts."""
+    m = _money_memo()
+
+    def side(s: Optional[Side]) -> Optional[dict[str, Any]]:
+        if s is None:
+            return None
+        return {"base": m(s.base), "worst_case": m(s.worst), "priced": s.priced, "free": s.free}
+
+    out = []
+    for r in resources:
+        before, after = r.before, r.after
+        b = before.base if before is not None else ZERO
+        a = after.base if after is not None else ZERO
+        wb = ZERO if before is None else before.worst
+        wa = ZERO if after is None else after.worst
+        out.append({"resource": r.name, "type": r.type, "op": r.op, "region": r.region,
+                    "before": side(before), "after": side(after),
+                    "change": {"base": m(a - b),
+                               "worst_case": None if wa is None or wb is None else m(wa - wb)}})
+    return out
 
 
 def _kind(rtype: str) -> str:
@@ -223,43 +266,56 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
     for e in (before, after):
         sums: dict[str, list[Any]] = {}
         for line in e.lines:
-            s: list[Any] = sums.setdefault(line.resource, [ZERO, ZERO])
-            s[0] += line.base_monthly
-            w = line.worst_monthly
-            s[1] = None if s[1] is None or w is None else s[1] + w
+            s: Optional[list[Any]] = sums.get(line.resource)
+            if s is None:
+                s = sums[line.resource] = [ZERO, ZERO]
+            s[0] += line.base_quantity * line.price.usd  # line.base_monthly, without the property's call
+            w = s[1]
+            if w is not None:
+                q = line.worst_quantity
+                s[1] = None if q is None else w + q * line.worst_price.usd
         totals.append(sums)
     unpriced = [{u.resource for u in before.unpriced}, {u.resource for u in after.unpriced}]
-    out = []
     names = (plan.before.names, plan.after.names)
     kinds: dict[str, str] = {}
+    # Free and not-known sides are alike: one object each (a Side is not changed once made).
+    free, unknown = Side(ZERO, ZERO, True, free=True), Side(ZERO, ZERO, False)
+    keyed: list[tuple[Decimal, str, ResourceChange]] = []
     for c in plan.changes:
-        sides: list[Optional[Side]] = []
+        name = c.name
         region = None
+        sides: list[Optional[Side]] = [None, None]
         for i in (0, 1):
-            r = names[i].get(c.name)
+            r = names[i].get(name)
             if r is None or not r.custom:  # providers never reach the graphs
-                sides.append(None)
                 continue
             region = r.region or region
-            kind = kinds.get(r.type) or kinds.setdefault(r.type, _kind(r.type))
+            rtype = r.type
+            kind = kinds.get(rtype)
+            if kind is None:
+                kind = kinds[rtype] = _kind(rtype)
             if kind == "free":
-                sides.append(Side(ZERO, ZERO, True, free=True))
+                sides[i] = free
                 continue
-            found = totals[i].get(c.name)
+            found = totals[i].get(name)
             if found is None:
-                if kind == "priced" and c.name not in unpriced[i]:
-                    # Its pricer made no line: its cost is counted on what it runs on or scales (an
-                    # ECS service on EC2 instances, an auto-scaling target): shown as such, not $0.
-                    sides.append(Side(ZERO, ZERO, True, free=True))
-                else:
-                    sides.append(Side(ZERO, ZERO, False))
+                # A priced type whose pricer made no line: its cost is counted on what it runs on
+                # or scales (an ECS service on EC2 instances, an auto-scaling target): shown as
+                # such, not $0.
+                sides[i] = free if kind == "priced" and name not in unpriced[i] else unknown
             else:
-                sides.append(Side(found[0], found[1], c.name not in unpriced[i]))
-        if sides[0] is None and sides[1] is None:
+                sides[i] = Side(found[0], found[1], name not in unpriced[i])
+        b, a = sides
+        if b is None and a is None:
             continue
-        out.append(ResourceChange(c.name, c.type, c.op, region, sides[0], sides[1]))
-    keyed = sorted(((-abs(x.base_change), x.name), x) for x in out)
-    return [x for _, x in keyed]
+        change = (a.base if a is not None else ZERO) - (b.base if b is not None else ZERO)
+        keyed.append((-abs(change), name, ResourceChange(name, c.type, c.op, region, b, a)))
+    keyed.sort(key=_first_two)  # names are unique: the changes themselves are never compared
+    return [x for _, _, x in keyed]
+
+
+def _first_two(item: tuple[Decimal, str, ResourceChange]) -> tuple[Decimal, str]:
+    return item[0], item[1]
 
 
 __all__ = ["Change", "PlanEstimate", "ResourceChange", "Side", "price_plan"]
