@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -153,14 +152,11 @@ def _verdict(result: Any, environment: Optional[str], rules: Any) -> Any:
 
 def _print(result: object, fmt: str, verdict: Any = None) -> None:
     if fmt == "json":
-        from gnnstack.outputs.estimate import estimate_json
+        from gnnstack.outputs.estimate import estimate_json_text
 
-        doc = estimate_json(result)
-        if verdict is not None:
-            doc["guardrails"] = verdict.to_json()
         # Large plans are written on one line: indenting 10,000 resources takes Python's slow encoder.
-        indent = 2 if len(doc["resources"]) <= INDENT_UP_TO else None
-        click.echo(json.dumps(doc, indent=indent, sort_keys=True))
+        extra = {"guardrails": verdict.to_json()} if verdict is not None else None
+        click.echo(estimate_json_text(result, extra, INDENT_UP_TO))
     elif fmt == "markdown":
         from gnnstack.outputs.estimate import estimate_markdown
 

@@ -3,9 +3,12 @@ change per resource and in total."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from json.encoder import encode_basestring_ascii as encode_string
 from typing import Any, Callable, Optional
 
 from ..costing.catalog import PriceBook
@@ -103,9 +106,28 @@ class PlanEstimate:
 
     def to_json(self) -> dict[str, Any]:
         with no_cycle_collection():
-            return self._to_json()
+            return self._to_json(_resources_json(self.resources))
 
-    def _to_json(self) -> dict[str, Any]:
+    def json_text(self, extra: Optional[dict[str, Any]] = None, indent: Optional[int] = None) -> str:
+        """`json.dumps({**self.to_json(), **extra}, indent=indent, sort_keys=True)`: the same text.
+        Compact (indent None, the large plans), the resource rows are written here, each from a
+        few memoized pieces, rather than built as dicts and walked again by the encoder: that was a
+        sixth of `gnnstack estimate plan.json --format json` on 10,000 resources."""
+        if indent is not None:
+            doc = self.to_json()
+            doc.update(extra or {})
+            return json.dumps(doc, indent=indent, sort_keys=True)
+        with no_cycle_collection():
+            # The rows go where a placeholder no other value can equal is written.
+            placeholder = f"\x00resources {os.urandom(16).hex()}\x00"
+            doc = self._to_json(placeholder)
+            doc.update(extra or {})
+            text = json.dumps(doc, sort_keys=True)
+            written = json.dumps(placeholder)
+            assert text.count(written) == 1
+            return text.replace(written, _resources_text(self.resources), 1)
+
+    def _to_json(self, resources: Any) -> dict[str, Any]:
         p = self.plan
         return {
             "file": p.path, "shape": p.shape, "stack": p.stack, "project": p.project, "currency": CURRENCY,
@@ -116,7 +138,7 @@ class PlanEstimate:
                         "change": {"base": money(self.base_change), "worst_case": money(self.worst_change)}
                         if p.has_before else None},
             "changes": dict(sorted(Counter(c.op for c in p.changes).items())),
-            "resources": _resources_json(self.resources),
+            "resources": resources,
             "unpriced": {"before": [u.to_json() for u in self.unpriced_before] if p.has_before else None,
                          "after": [u.to_json() for u in self.unpriced_after]},
             "unsupported_types": [{"type": t, "count": len(n), "resources": n} for t, n in self.unsupported.items()],
@@ -173,6 +195,46 @@ def _resources_json(resources: list[ResourceChange]) -> list[dict[str, Any]]:
                     "change": {"base": m(a - b),
                                "worst_case": None if wa is None or wb is None else m(wa - wb)}})
     return out
+
+
+def _resources_text(resources: list[ResourceChange]) -> str:
+    """`json.dumps(_resources_json(resources), sort_keys=True)`, written directly: keys in sorted
+    order, the encoder's separators (", " and ": ") and its string escaping (ASCII), each distinct
+    amount and side written once."""
+    m = _money_memo()
+    strings: dict[Optional[str], str] = {None: "null"}
+
+    def text(value: Optional[str]) -> str:  # a string (or None) as JSON, as json.dumps writes it
+        found = strings.get(value)
+        if found is None:
+            found = strings[value] = encode_string(value)
+        return found
+
+    sides: dict[int, str] = {}  # by id: the free and not-known sides are shared objects
+
+    def side(s: Optional[Side]) -> str:
+        if s is None:
+            return "null"
+        found = sides.get(id(s))
+        if found is None:
+            found = (f'{{"base": {text(m(s.base))}, "free": {"true" if s.free else "false"}, '
+                     f'"priced": {"true" if s.priced else "false"}, "worst_case": {text(m(s.worst))}}}')
+            if s.free or not s.priced:
+                sides[id(s)] = found
+        return found
+
+    rows = []
+    for r in resources:
+        before, after = r.before, r.after
+        b = before.base if before is not None else ZERO
+        a = after.base if after is not None else ZERO
+        wb = ZERO if before is None else before.worst
+        wa = ZERO if after is None else after.worst
+        worst = None if wa is None or wb is None else m(wa - wb)
+        rows.append(f'{{"after": {side(after)}, "before": {side(before)}, "change": {{"base": {text(m(a - b))}, '
+                    f'"worst_case": {text(worst)}}}, "op": {text(r.op)}, "region": {text(r.region)}, '
+                    f'"resource": {encode_string(r.name)}, "type": {text(r.type)}}}')
+    return "[" + ", ".join(rows) + "]"
 
 
 def _kind(rtype: str) -> str:
