@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from gnnstack.cli import main
 from gnnstack.costing.catalog import PriceBook
+from gnnstack.costing.estimate import money
 from gnnstack.errors import ConfigError
 from gnnstack.foreign import load, price_plan
 from gnnstack.foreign.load import GNNSTACK, PREVIEW, PREVIEW_FLAT, STACK_EXPORT
@@ -328,6 +329,8 @@ def test_the_json_text_is_exactly_json_dumps_of_the_document(tmp_path, extra):
     assert {(r.after or r.before).free for r in pe.resources} == {True, False}
     assert {(r.after or r.before).priced for r in pe.resources} == {True, False}
     doc = {**pe.to_json(), **(extra or {})}
+    assert doc["monthly"] == {"before": pe.before.summary_json(), "after": pe.after.summary_json(),
+                              "change": {"base": money(pe.base_change), "worst_case": money(pe.worst_change)}}
     assert pe.json_text(extra) == json.dumps(doc, sort_keys=True)
     assert pe.json_text(extra, indent=2) == json.dumps(doc, indent=2, sort_keys=True)
     real = price_plan(load(PREVIEW_FILE), PriceBook.load(), usage_file=USAGE)

@@ -8,6 +8,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
 from json.encoder import encode_basestring_ascii as encode_string
 from typing import Any, Callable, Optional
 
@@ -129,15 +131,20 @@ class PlanEstimate:
 
     def _to_json(self, resources: Any) -> dict[str, Any]:
         p = self.plan
+        # Each total summed once: an Estimate's properties sum its lines on every read.
+        before, before_worst, before_json = _totals(self.before)
+        after, after_worst, after_json = _totals(self.after)
         return {
             "file": p.path, "shape": p.shape, "stack": p.stack, "project": p.project, "currency": CURRENCY,
             "hours_per_month": str(self.after.hours_per_month),
-            "regions": sorted({r.region for r in p.after.resources + p.before.resources if r.region}),
-            "monthly": {"before": self.before.summary_json() if p.has_before else None,
-                        "after": self.after.summary_json(),
-                        "change": {"base": money(self.base_change), "worst_case": money(self.worst_change)}
+            "regions": sorted({r.region for r in chain(p.after.resources, p.before.resources) if r.region}),
+            "monthly": {"before": before_json if p.has_before else None,
+                        "after": after_json,
+                        "change": {"base": money(after - before),  # base_change
+                                   "worst_case": money(None if after_worst is None or before_worst is None
+                                                       else after_worst - before_worst)}  # worst_change
                         if p.has_before else None},
-            "changes": dict(sorted(Counter(c.op for c in p.changes).items())),
+            "changes": dict(sorted(Counter(map(_op, p.changes)).items())),
             "resources": resources,
             "unpriced": {"before": [u.to_json() for u in self.unpriced_before] if p.has_before else None,
                          "after": [u.to_json() for u in self.unpriced_after]},
@@ -152,6 +159,16 @@ class PlanEstimate:
             "usage_file": self.after.usage_file,
             "defaults_used": [{"resource": r, **a.to_json()} for r, a in self.after.defaults_used()],
         }
+
+
+def _totals(e: Estimate) -> tuple[Decimal, Optional[Decimal], dict[str, Any]]:
+    """`e.base`, `e.worst_case` and `e.summary_json()`, each line summed once."""
+    base, bounded = e.base, e.worst_case_bounded
+    worst = None if e.unbounded else bounded  # Estimate.worst_case
+    return base, worst, {"base": money(base), "worst_case": money(worst), "worst_case_bounded": money(bounded)}
+
+
+_op = attrgetter("op")
 
 
 def _money_memo() -> Callable[[Optional[Decimal]], Optional[str]]:
