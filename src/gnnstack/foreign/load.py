@@ -245,6 +245,9 @@ class _Reader:
                     self.config_region = self._region(value, f"config {key}")
                     break
         self.stack, self.project = "", ""
+        # What `_resource_region` worked out per availability zone and per provider reference.
+        self._zones: dict[str, tuple[str, str]] = {}
+        self._providers: dict[str, tuple[Optional[str], str]] = {}
 
     def _region(self, value: str, what: str) -> str:
         if value not in _REGIONS:
@@ -364,6 +367,7 @@ class _Reader:
     def _build(self, records: list[Record], option: str = "") -> ForeignPlan:
         # Each record's logical name and type, once.
         named: list[tuple[str, str]] = []
+        self._zones, self._providers = {}, {}  # `_resource_region`'s, for this build's providers
         # Logical names are unique per type, not per stack: a name two types share gets its type.
         counts: dict[str, int] = {}
         providers: dict[str, Optional[str]] = {}  # provider URN -> its region input
@@ -437,21 +441,28 @@ class _Reader:
             return own
         zone = inputs.get("availabilityZone") if isinstance(inputs, dict) else None
         if isinstance(zone, str):
-            m = _ZONE.match(zone)
-            if m and m.group(1) in _REGIONS:
-                plan.regions_from[name] = f"its availability zone {zone}"
-                return m.group(1)
+            found = self._zones.get(zone)
+            if found is None:
+                m = _ZONE.match(zone)
+                found = self._zones[zone] = (m.group(1), f"its availability zone {zone}") \
+                    if m and m.group(1) in _REGIONS else ("", "")
+            if found[0]:
+                plan.regions_from[name] = found[1]
+                return found[0]
         declared = state.get("region")
         if isinstance(declared, str) and declared in _REGIONS:
             plan.regions_from[name] = "the file"
             return declared
         ref = state.get("provider") or inputs_state.get("provider")
         if isinstance(ref, str) and ref:
-            provider_urn = ref.rsplit("::", 1)[0] if ref.count("::") >= 4 else ref
-            region = providers.get(provider_urn)
-            if region:
-                plan.regions_from[name] = f"provider {_name_of(provider_urn)}"
-                return region
+            # Many resources, few providers: each reference's provider region and text once.
+            by_ref = self._providers.get(ref)
+            if by_ref is None:
+                provider_urn = ref.rsplit("::", 1)[0] if ref.count("::") >= 4 else ref
+                by_ref = self._providers[ref] = (providers.get(provider_urn), f"provider {_name_of(provider_urn)}")
+            if by_ref[0]:
+                plan.regions_from[name] = by_ref[1]
+                return by_ref[0]
         if self.config_region:
             plan.regions_from[name] = "the stack config aws:region" if self.shape != GNNSTACK else "the file's region"
             return self.config_region
