@@ -278,10 +278,14 @@ def test_stack_and_config_are_for_folders_only():
 NOT_ON_THE_JSON_PATH = ("pulumi", "pulumi_aws", "pulumi_policy", "jinja2", "matplotlib", "boto3", "botocore", "rich")
 
 
-def test_the_json_path_never_imports_pulumi_or_the_other_formats_libraries():
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_json_path_never_imports_pulumi_or_the_other_formats_libraries(terminal):
+    """Also with stderr on a terminal, where a step that outlasts a second shows a spinner (rich):
+    a quick one does not import it."""
     code = ("import json, sys\n"
             "from gnnstack.cli import main\n"
-            f"sys.argv = ['gnnstack', 'estimate', {str(PREVIEW_FILE)!r}, '--usage', {USAGE!r}, '--format', 'json']\n"
+            + ("import gnnstack.cli.output as out\nout.is_terminal = lambda stream: True\n" if terminal else "")
+            + f"sys.argv = ['gnnstack', 'estimate', {str(PREVIEW_FILE)!r}, '--usage', {USAGE!r}, '--format', 'json']\n"
             "try:\n"
             "    main()\n"
             "except SystemExit as e:\n"
