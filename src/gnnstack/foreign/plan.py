@@ -216,8 +216,8 @@ def _resources_json(resources: list[ResourceChange]) -> list[dict[str, Any]]:
 
 def _resources_text(resources: list[ResourceChange]) -> str:
     """`json.dumps(_resources_json(resources), sort_keys=True)`, written directly: keys in sorted
-    order, the encoder's separators (", " and ": ") and its string escaping (ASCII), each distinct
-    amount and side written once."""
+    order, the encoder's separators (", " and ": ") and its string escaping (ASCII). Resources
+    alike (type, op, region and both sides' figures) share one text but for their names."""
     m = _money_memo()
     strings: dict[Optional[str], str] = {None: "null"}
 
@@ -227,30 +227,32 @@ def _resources_text(resources: list[ResourceChange]) -> str:
             found = strings[value] = encode_string(value)
         return found
 
-    sides: dict[int, str] = {}  # by id: the free and not-known sides are shared objects
-
     def side(s: Optional[Side]) -> str:
         if s is None:
             return "null"
-        found = sides.get(id(s))
-        if found is None:
-            found = (f'{{"base": {text(m(s.base))}, "free": {"true" if s.free else "false"}, '
-                     f'"priced": {"true" if s.priced else "false"}, "worst_case": {text(m(s.worst))}}}')
-            if s.free or not s.priced:
-                sides[id(s)] = found
-        return found
+        return (f'{{"base": {text(m(s.base))}, "free": {"true" if s.free else "false"}, '
+                f'"priced": {"true" if s.priced else "false"}, "worst_case": {text(m(s.worst))}}}')
 
+    # Everything before the name, by what it is written from. Equal amounts write alike (the
+    # sides' sums start from ZERO, so none is a -0 that would equal 0 but write "-0.00").
+    heads: dict[tuple[Any, ...], str] = {}
     rows = []
     for r in resources:
         before, after = r.before, r.after
-        b = before.base if before is not None else ZERO
-        a = after.base if after is not None else ZERO
-        wb = ZERO if before is None else before.worst
-        wa = ZERO if after is None else after.worst
-        worst = None if wa is None or wb is None else m(wa - wb)
-        rows.append(f'{{"after": {side(after)}, "before": {side(before)}, "change": {{"base": {text(m(a - b))}, '
-                    f'"worst_case": {text(worst)}}}, "op": {text(r.op)}, "region": {text(r.region)}, '
-                    f'"resource": {encode_string(r.name)}, "type": {text(r.type)}}}')
+        key = (r.type, r.op, r.region,
+               None if before is None else (before.base, before.worst, before.priced, before.free),
+               None if after is None else (after.base, after.worst, after.priced, after.free))
+        head = heads.get(key)
+        if head is None:
+            b = before.base if before is not None else ZERO
+            a = after.base if after is not None else ZERO
+            wb = ZERO if before is None else before.worst
+            wa = ZERO if after is None else after.worst
+            worst = None if wa is None or wb is None else m(wa - wb)
+            head = heads[key] = (f'{{"after": {side(after)}, "before": {side(before)}, "change": '
+                                 f'{{"base": {text(m(a - b))}, "worst_case": {text(worst)}}}, "op": {text(r.op)}, '
+                                 f'"region": {text(r.region)}, "resource": ')
+        rows.append(f'{head}{encode_string(r.name)}, "type": {text(r.type)}}}')
     return "[" + ", ".join(rows) + "]"
 
 
