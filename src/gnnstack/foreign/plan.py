@@ -343,8 +343,12 @@ def _price_plan(plan: ForeignPlan, book: PriceBook, usage_file: Optional[str], p
 
 
 def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[ResourceChange]:
-    totals: list[dict[str, list[Any]]] = []
-    for e in (before, after):
+    kinds: dict[str, str] = {}
+    # Free and not-known sides are alike: one object each (a Side is not changed once made).
+    free, unknown = Side(ZERO, ZERO, True, free=True), Side(ZERO, ZERO, False)
+    # Per side: each priced resource's Side and region, by name.
+    sides: list[dict[str, tuple[Side, Optional[str]]]] = []
+    for e, graph in ((before, plan.before), (after, plan.after)):
         sums: dict[str, list[Any]] = {}
         for line in e.lines:
             s: Optional[list[Any]] = sums.get(line.resource)
@@ -355,48 +359,51 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
             if w is not None:
                 q = line.worst_quantity
                 s[1] = None if q is None else w + q * line.worst_price.usd
-        totals.append(sums)
-    unpriced = [{u.resource for u in before.unpriced}, {u.resource for u in after.unpriced}]
-    names = (plan.before.names, plan.after.names)
-    kinds: dict[str, str] = {}
-    # Free and not-known sides are alike: one object each (a Side is not changed once made).
-    free, unknown = Side(ZERO, ZERO, True, free=True), Side(ZERO, ZERO, False)
-    keyed: list[tuple[Decimal, str, ResourceChange]] = []
-    for c in plan.changes:
-        name = c.name
-        region = None
-        sides: list[Optional[Side]] = [None, None]
-        for i in (0, 1):
-            r = names[i].get(name)
-            if r is None or not r.custom:  # providers never reach the graphs
+        unpriced = {u.resource for u in e.unpriced}
+        found: dict[str, tuple[Side, Optional[str]]] = {}
+        for r in graph.names.values():  # by name: the resource `names` keeps of any two alike
+            if not r.custom:  # providers never reach the graphs
                 continue
-            region = r.region or region
-            rtype = r.type
+            name, rtype = r.name, r.type
             kind = kinds.get(rtype)
             if kind is None:
                 kind = kinds[rtype] = _kind(rtype)
             if kind == "free":
-                sides[i] = free
+                found[name] = (free, r.region)
                 continue
-            found = totals[i].get(name)
-            if found is None:
+            total = sums.get(name)
+            if total is None:
                 # A priced type whose pricer made no line: its cost is counted on what it runs on
                 # or scales (an ECS service on EC2 instances, an auto-scaling target): shown as
                 # such, not $0.
-                sides[i] = free if kind == "priced" and name not in unpriced[i] else unknown
+                found[name] = (free if kind == "priced" and name not in unpriced else unknown, r.region)
             else:
-                sides[i] = Side(found[0], found[1], name not in unpriced[i])
-        b, a = sides
-        if b is None and a is None:
+                found[name] = (Side(total[0], total[1], name not in unpriced), r.region)
+        sides.append(found)
+    before_sides, after_sides = sides
+    keyed: list[tuple[Decimal, str, ResourceChange]] = []
+    for c in plan.changes:
+        name = c.name
+        b_found, a_found = before_sides.get(name), after_sides.get(name)
+        if a_found is not None:
+            a, region = a_found
+            if b_found is not None:
+                b = b_found[0]
+                region = region or b_found[1]
+                change = a.base - b.base
+            else:
+                b, change = None, a.base - ZERO
+        elif b_found is not None:
+            a, (b, region) = None, b_found
+            change = ZERO - b.base
+        else:
             continue
-        change = (a.base if a is not None else ZERO) - (b.base if b is not None else ZERO)
-        keyed.append((-abs(change), name, ResourceChange(name, c.type, c.op, region, b, a)))
-    keyed.sort(key=_first_two)  # names are unique: the changes themselves are never compared
+        keyed.append((abs(change), name, ResourceChange(name, c.type, c.op, region, b, a)))
+    # Largest change first, then by name. A plan has few distinct amounts: each is ranked once,
+    # and the rows sorted by (rank, name), ints and texts, not by Decimals.
+    rank = {amount: i for i, amount in enumerate(sorted({k for k, _, _ in keyed}, reverse=True))}
+    keyed.sort(key=lambda item: (rank[item[0]], item[1]))  # names are unique: changes are never compared
     return [x for _, _, x in keyed]
-
-
-def _first_two(item: tuple[Decimal, str, ResourceChange]) -> tuple[Decimal, str]:
-    return item[0], item[1]
 
 
 __all__ = ["Change", "PlanEstimate", "ResourceChange", "Side", "price_plan"]
