@@ -12,7 +12,7 @@ from gnnstack.errors import ConfigError
 from gnnstack.tags import ENVIRONMENTS
 
 from .options import format_option, prices_option, usage_option
-from .output import progress
+from .output import collector_paused_on_files, progress
 
 INDENT_UP_TO = 2000  # resources; beyond, --format json is compact
 
@@ -48,6 +48,7 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
     "table": "each resource's cost before and after, totals, what was not priced",
     "json": "the same per resource, sorted keys (compact beyond 2,000 resources)",
     "markdown": "the totals and the resources for a PR comment"})
+@collector_paused_on_files
 def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str], usage: Optional[str],
              prices: Optional[str], guardrails: Optional[str], guardrails_config: Optional[str], fmt: str) -> None:
     """Price another Pulumi project offline: what PATH costs a month on AWS, and what a preview changes.

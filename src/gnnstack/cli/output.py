@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
 from contextlib import contextmanager
-from typing import IO, Iterator, Optional
+from typing import IO, Any, Callable, Iterator, Optional
 
 import click
 
@@ -91,3 +92,20 @@ def progress(message: str, *, console=None, delay: Optional[float] = None) -> It
         if live is not None:
             live.stop()
 
+
+def collector_paused_on_files(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`command` run with Python's cycle collector paused when its PATH argument is a file (a
+    plan or state to read and price: many objects, no cycles, and timed), from its first import
+    to its output; a folder's Pulumi program runs as usual."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        path = kwargs.get("path")
+        if not isinstance(path, str) or os.path.isdir(path):
+            return command(*args, **kwargs)
+        from gnnstack.foreign.load import no_cycle_collection
+
+        with no_cycle_collection():
+            return command(*args, **kwargs)
+
+    return run
