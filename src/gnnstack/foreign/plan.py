@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from json.encoder import encode_basestring_ascii as encode_string
 from typing import Any, Callable, Optional
 
@@ -400,9 +400,11 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
             continue
         keyed.append((abs(change), name, ResourceChange(name, c.type, c.op, region, b, a)))
     # Largest change first, then by name. A plan has few distinct amounts: each is ranked once,
-    # and the rows sorted by (rank, name), ints and texts, not by Decimals.
+    # and the rows sorted by name (the changes already are: no work) and then, stably, by rank:
+    # ints, not Decimals.
     rank = {amount: i for i, amount in enumerate(sorted({k for k, _, _ in keyed}, reverse=True))}
-    keyed.sort(key=lambda item: (rank[item[0]], item[1]))  # names are unique: changes are never compared
+    keyed.sort(key=itemgetter(1))
+    keyed.sort(key=lambda item: rank[item[0]])
     return [x for _, _, x in keyed]
 
 
