@@ -399,12 +399,10 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
         else:
             continue
         keyed.append((abs(change), name, ResourceChange(name, c.type, c.op, region, b, a)))
-    # Largest change first, then by name. A plan has few distinct amounts: each is ranked once,
-    # and the rows sorted by name (the changes already are: no work) and then, stably, by rank:
-    # ints, not Decimals.
-    rank = {amount: i for i, amount in enumerate(sorted({k for k, _, _ in keyed}, reverse=True))}
+    # Largest change first, then by name: sorted by name (the changes already are: no work), then
+    # stably by the amount, largest first (a reverse sort keeps equal items in their order).
     keyed.sort(key=itemgetter(1))
-    keyed.sort(key=lambda item: rank[item[0]])
+    keyed.sort(key=itemgetter(0), reverse=True)
     return [x for _, _, x in keyed]
 
 
