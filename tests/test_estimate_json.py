@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from gnnstack.cli import main
 from gnnstack.costing.catalog import PriceBook
+from gnnstack.costing.estimate import money
 from gnnstack.errors import ConfigError
 from gnnstack.foreign import load, price_plan
 from gnnstack.foreign.load import GNNSTACK, PREVIEW, PREVIEW_FLAT, STACK_EXPORT
@@ -271,16 +272,98 @@ def test_stack_and_config_are_for_folders_only():
     assert result.exit_code == 2 and "apply to a project folder" in result.output
 
 
-def test_the_json_path_never_imports_pulumi():
+# What `gnnstack estimate FILE --format json` must not load: it is timed (bench/estimate_json.py,
+# under 1 s for 10,000 resources), and these are slow to import and used only by other commands
+# or formats (the Pulumi SDK, the markdown templates, the figures, AWS's SDK, the table).
+NOT_ON_THE_JSON_PATH = ("pulumi", "pulumi_aws", "pulumi_policy", "jinja2", "matplotlib", "boto3", "botocore", "rich")
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_json_path_never_imports_pulumi_or_the_other_formats_libraries(terminal):
+    """Also with stderr on a terminal, where a step that outlasts a second shows a spinner (rich):
+    a quick one does not import it."""
     code = ("import json, sys\n"
-            "from click.testing import CliRunner\n"
             "from gnnstack.cli import main\n"
-            f"r = CliRunner().invoke(main, ['estimate', {str(PREVIEW_FILE)!r}, '--usage', {USAGE!r}, "
-            "'--format', 'json'])\n"
-            "assert r.exit_code == 0, r.output\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws'))))\n")
+            + ("import gnnstack.cli.output as out\nout.is_terminal = lambda stream: True\n" if terminal else "")
+            + f"sys.argv = ['gnnstack', 'estimate', {str(PREVIEW_FILE)!r}, '--usage', {USAGE!r}, '--format', 'json']\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as e:\n"
+            "    assert not e.code, e.code\n"
+            f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {NOT_ON_THE_JSON_PATH!r})))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == []
+    doc, _, loaded = out.stdout.rstrip("\n").rpartition("\n")
+    assert json.loads(doc)["monthly"]["change"]["base"] == "134.88"
+    assert json.loads(loaded) == []
+
+
+ODD_NAMES = ['web "quoted"', "back\\slash", "donn\u00e9es-\u00e9t\u00e9", "tab\tname", "emoji-\U0001F680",
+             "\x00resources 0\x00", "ctl\x01"]
+
+
+def _odd_plan(tmp_path):
+    """A preview of every kind of row (priced, free, unpriced, unsupported, another provider;
+    created, deleted, updated, unchanged) under names the JSON encoder must escape."""
+    steps = [_step("default", "pulumi:providers:aws", {"region": "us-east-1"})]
+    kinds = [("aws:ec2/instance:Instance", {"instanceType": "t3.medium"}),
+             ("aws:iam/role:Role", {}), ("aws:s3/bucket:Bucket", {}),
+             ("aws:ec2/instance:Instance", {"instanceType": UNKNOWN}), ("aws:foo/bar:Baz", {}),
+             ("gcp:storage/bucket:Bucket", {}), ("aws:ebs/volume:Volume", {"size": 10, "type": "gp3"})]
+    for i, name in enumerate(ODD_NAMES):
+        for j, (rtype, inputs) in enumerate(kinds):
+            step = _step(f"{name}-{j}", rtype, inputs, f"{PROVIDER}::id")
+            op = ("create", "delete", "update", "same")[(i + j) % 4]
+            state = step["newState"]
+            if op != "create":
+                old_inputs = {**inputs, "instanceType": "m5.large"} if "instanceType" in inputs else inputs
+                step["oldState"] = {**state, "inputs": old_inputs}
+            if op == "delete":
+                del step["newState"]
+            step["op"] = op
+            steps.append(step)
+    return price_plan(load(_preview(tmp_path, steps)), PriceBook.load())
+
+
+@pytest.mark.parametrize("extra", [None, {"guardrails": {"passed": True, "names": ODD_NAMES}}])
+def test_the_json_text_is_exactly_json_dumps_of_the_document(tmp_path, extra):
+    """`PlanEstimate.json_text` writes a large plan's rows itself: the same text as the encoder,
+    escapes and key order included, compact and indented."""
+    pe = _odd_plan(tmp_path)
+    assert {r.op for r in pe.resources} == {"create", "delete", "update", "same"}
+    assert {(r.after or r.before).free for r in pe.resources} == {True, False}
+    assert {(r.after or r.before).priced for r in pe.resources} == {True, False}
+    doc = {**pe.to_json(), **(extra or {})}
+    assert doc["monthly"] == {"before": pe.before.summary_json(), "after": pe.after.summary_json(),
+                              "change": {"base": money(pe.base_change), "worst_case": money(pe.worst_change)}}
+    assert pe.json_text(extra) == json.dumps(doc, sort_keys=True)
+    assert pe.json_text(extra, indent=2) == json.dumps(doc, indent=2, sort_keys=True)
+    real = price_plan(load(PREVIEW_FILE), PriceBook.load(), usage_file=USAGE)
+    assert real.json_text() == json.dumps(real.to_json(), sort_keys=True)
+
+
+def test_resources_and_changes_read_from_a_file_are_the_objects_their_constructors_make():
+    """`load` builds them by filling their __dict__ (a frozen dataclass's constructor is slow):
+    equal, hashed alike, frozen, every field; and it does so only while the classes keep their shape."""
+    import importlib
+    from dataclasses import FrozenInstanceError, fields
+
+    from gnnstack.foreign.load import Change
+    from gnnstack.graph import Resource
+
+    reader = importlib.import_module("gnnstack.foreign.load")  # `gnnstack.foreign.load` is also the function
+    assert reader._resource is reader._fast_resource and reader._change is reader._fast_change
+    pairs = [(reader._fast_resource("aws:s3/bucket:Bucket", "b", "p", {"bucket": "x"}, True, "us-east-1"),
+              Resource("aws:s3/bucket:Bucket", "b", "p", {"bucket": "x"}, True, "us-east-1")),
+             (reader._fast_resource("my:app:C", "c", None, {}, False, None),
+              Resource("my:app:C", "c", None, {}, False)),
+             (reader._fast_change("b", "aws:s3/bucket:Bucket", "update", True, False),
+              Change("b", "aws:s3/bucket:Bucket", "update", True, False))]
+    for fast, made in pairs:
+        assert fast == made and vars(fast) == vars(made) and repr(fast) == repr(made)
+        assert [getattr(fast, f.name) for f in fields(made)] == [getattr(made, f.name) for f in fields(made)]
+        with pytest.raises(FrozenInstanceError):
+            fast.name = "other"  # type: ignore[misc]
+    assert hash(pairs[2][0]) == hash(pairs[2][1])
 
 
 def test_a_resource_whose_cost_others_count_is_shown_so_never_as_priced_at_zero(tmp_path):

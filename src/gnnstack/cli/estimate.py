@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -13,7 +12,7 @@ from gnnstack.errors import ConfigError
 from gnnstack.tags import ENVIRONMENTS
 
 from .options import format_option, prices_option, timeout_option, usage_option
-from .output import progress
+from .output import collector_paused_on_files, progress
 
 INDENT_UP_TO = 2000  # resources; beyond, --format json is compact
 
@@ -50,6 +49,7 @@ def _config(pairs: tuple[str, ...]) -> dict[str, str]:
     "table": "each resource's cost before and after, totals, what was not priced",
     "json": "the same per resource, sorted keys (compact beyond 2,000 resources)",
     "markdown": "the totals and the resources for a PR comment"})
+@collector_paused_on_files
 def estimate(path: str, stack: Optional[str], config: tuple[str, ...], region: Optional[str], timeout: Optional[float],
              usage: Optional[str], prices: Optional[str], guardrails: Optional[str], guardrails_config: Optional[str],
              fmt: str) -> None:
@@ -159,14 +159,11 @@ def _verdict(result: Any, environment: Optional[str], rules: Any) -> Any:
 
 def _print(result: object, fmt: str, verdict: Any = None) -> None:
     if fmt == "json":
-        from gnnstack.outputs.estimate import estimate_json
+        from gnnstack.outputs.estimate import estimate_json_text
 
-        doc = estimate_json(result)
-        if verdict is not None:
-            doc["guardrails"] = verdict.to_json()
         # Large plans are written on one line: indenting 10,000 resources takes Python's slow encoder.
-        indent = 2 if len(doc["resources"]) <= INDENT_UP_TO else None
-        click.echo(json.dumps(doc, indent=indent, sort_keys=True))
+        extra = {"guardrails": verdict.to_json()} if verdict is not None else None
+        click.echo(estimate_json_text(result, extra, INDENT_UP_TO))
     elif fmt == "markdown":
         from gnnstack.outputs.estimate import estimate_markdown
 

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
 from contextlib import contextmanager
-from typing import IO, Iterator, Optional
+from typing import IO, Any, Callable, Iterator, Optional
 
 import click
 
@@ -52,23 +53,33 @@ def progress(message: str, *, console=None, delay: Optional[float] = None) -> It
     output or a log). It never touches stdout, so a JSON, SARIF or JUnit report there stays
     clean. `console`: a rich Console to draw on instead (tests)."""
     delay = PROGRESS_DELAY if delay is None else delay
-    if console is None:
-        if not is_terminal(sys.stderr):
-            yield
-            return
-        from rich.console import Console  # imported only on a terminal: piped runs stay lean
+    if console is None and not is_terminal(sys.stderr):
+        yield
+        return
+    live = None
 
-        console = Console(stderr=True)
-    from rich.live import Live
-    from rich.spinner import Spinner
+    def start() -> None:
+        # rich is imported and the display built only when the step outlasts the delay: most
+        # steps finish before, and `gnnstack estimate plan.json` on a terminal is timed.
+        nonlocal live
+        from rich.live import Live
+        from rich.spinner import Spinner
 
-    # redirect_*=False: the live display must never swap sys.stdout/sys.stderr, so nothing a
-    # command prints can end up on the other stream.
-    live = Live(Spinner("dots", text=message), console=console, transient=True, refresh_per_second=10,
-                redirect_stdout=False, redirect_stderr=False)
-    timer = threading.Timer(delay, live.start) if delay > 0 else None
-    if timer is None:
+        if console is None:
+            from rich.console import Console
+
+            shown = Console(stderr=True)
+        else:
+            shown = console
+        # redirect_*=False: the live display must never swap sys.stdout/sys.stderr, so nothing a
+        # command prints can end up on the other stream.
+        live = Live(Spinner("dots", text=message), console=shown, transient=True, refresh_per_second=10,
+                    redirect_stdout=False, redirect_stderr=False)
         live.start()
+
+    timer = threading.Timer(delay, start) if delay > 0 else None
+    if timer is None:
+        start()
     else:
         timer.daemon = True
         timer.start()
@@ -78,5 +89,36 @@ def progress(message: str, *, console=None, delay: Optional[float] = None) -> It
         if timer is not None:
             timer.cancel()
             timer.join()  # a start already under way finishes before the stop below
-        live.stop()
+        if live is not None:
+            live.stop()
 
+
+def collector_paused_on_files(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`command` run with Python's cycle collector paused when its PATH argument is a file (a
+    plan or state to read and price: many objects, no cycles, and timed), from its first import
+    to its output; a folder's Pulumi program runs as usual."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        path = kwargs.get("path")
+        if not isinstance(path, str) or os.path.isdir(path):
+            return command(*args, **kwargs)
+        from gnnstack.foreign.load import no_cycle_collection
+
+        _freeze_at_exit()
+        with no_cycle_collection():
+            return command(*args, **kwargs)
+
+    return run
+
+
+@functools.lru_cache(maxsize=None)
+def _freeze_at_exit() -> None:
+    """At exit, before the modules are torn down, move every object to the permanent generation
+    (gc.freeze): the interpreter's last cycle collections then skip what a large plan's run
+    left alive (a twentieth of `gnnstack estimate plan.json`); objects are still freed as
+    their references go. Registered once."""
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)

@@ -52,7 +52,9 @@ def usage_field(unit: str, description: str, default: Any = ..., *, ge: Any = 0,
 class Usage(BaseModel):
     """Base of every pricer's usage model. Unknown fields are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: each model's validator is built the first time it is used, not when its
+    # pricer's module is imported: every pricer is imported, and a plan uses a few of them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     # What the model prices, for messages ("EMR cluster").
     title: ClassVar[str] = ""
 

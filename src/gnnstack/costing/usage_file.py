@@ -148,7 +148,8 @@ def apply_usage_file(usage: UsageSet, f: UsageFile, graph: ResourceGraph, source
                      others: frozenset[str] = frozenset()) -> UsageSet:
     """Check `f` against the stack's graph and the pricers' models, and layer it onto `usage`.
     Names in `others` (resources of the other options `compare` prices) are skipped here."""
-    priced = {r.name: r for r in graph.resources if r.type in USAGE_MODELS}
+    # Only read for usage by name: a file with types only skips the walk of a large graph.
+    priced = {r.name: r for r in graph.resources if r.type in USAGE_MODELS} if f.resources else {}
     for name, values in sorted(f.resources.items()):
         r = priced.get(name)
         if r is None and name in others and name not in graph.names:

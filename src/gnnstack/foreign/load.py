@@ -12,11 +12,14 @@ No pulumi import here: the file is plain JSON and this path must stay fast.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from ..errors import ConfigError, not_utf8
 from ..graph import SECRET, UNKNOWN, Resource, ResourceGraph
@@ -87,6 +90,41 @@ class NotPriced:
     op: str
 
 
+def _plain(cls: type, names: tuple[str, ...]) -> bool:
+    """Whether `cls` is a frozen dataclass whose instances are exactly these fields in a __dict__
+    (no slots, no __post_init__): then filling the __dict__ makes the object its constructor makes."""
+    return (tuple(f.name for f in fields(cls)) == names and not hasattr(cls, "__post_init__")
+            and "__slots__" not in vars(cls))
+
+
+# A frozen dataclass's constructor sets each field through object.__setattr__; a 10,000-resource
+# plan builds tens of thousands of Resources and Changes, and that was a tenth of reading it. They
+# are built by filling the new object's __dict__ instead: the same object (equal, hashed alike,
+# still frozen; tests/test_estimate_json.py compares the two), and the constructor itself should
+# either class change shape.
+_new = object.__new__
+
+
+def _fast_resource(rtype: str, name: str, parent: Optional[str], inputs: dict[str, Any], custom: bool,
+                   region: Optional[str]) -> Resource:
+    r = _new(Resource)
+    r.__dict__.update(type=rtype, name=name, parent=parent, inputs=inputs, custom=custom, region=region)
+    return r
+
+
+def _fast_change(name: str, rtype: str, op: str, before: bool, after: bool) -> Change:
+    c = _new(Change)
+    c.__dict__.update(name=name, type=rtype, op=op, before=before, after=after)
+    return c
+
+
+_resource: Callable[[str, str, Optional[str], dict[str, Any], bool, Optional[str]], Resource] = \
+    _fast_resource if _plain(Resource, ("type", "name", "parent", "inputs", "custom", "region")) else Resource
+_change: Callable[[str, str, str, bool, bool], Change] = \
+    _fast_change if _plain(Change, ("name", "type", "op", "before", "after")) else Change
+_by_name = attrgetter("name")
+
+
 @dataclass
 class ForeignPlan:
     path: str
@@ -116,9 +154,35 @@ def from_program(graph: ResourceGraph, where: str, *, region: Optional[str] = No
     return _Reader(where, PROGRAM, region, None).program(graph)
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: reading, pricing and writing a large plan make hundreds of
+    thousands of small objects and no reference cycles, and each collection walks every object
+    still alive (the whole parsed file), so it only costs time here: about a fifth of the whole
+    `gnnstack estimate plan.json` on 10,000 resources. As `costing.estimate` does while pricing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            if not gc.get_freeze_count():
+                # What the block made still counts as new: the first allocation after enabling
+                # would walk all of it (a tenth of a second over a large plan's reading and
+                # pricing). Moved to the oldest generation instead, as if it had survived.
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
 def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:
     """The file at `path` as before and after graphs. `region`: the last fallback for AWS
     resources whose own inputs, provider and stack config name none."""
+    with no_cycle_collection():
+        return _load(path, region)
+
+
+def _load(path: str | Path, region: Optional[str]) -> ForeignPlan:
     p = Path(path)
     where = str(p)
     if region is not None and region not in _REGIONS:
@@ -187,6 +251,9 @@ class _Reader:
                     self.config_region = self._region(value, f"config {key}")
                     break
         self.stack, self.project = "", ""
+        # What `_resource_region` worked out per availability zone and per provider reference.
+        self._zones: dict[str, tuple[str, str]] = {}
+        self._providers: dict[str, tuple[Optional[str], str]] = {}
 
     def _region(self, value: str, what: str) -> str:
         if value not in _REGIONS:
@@ -205,19 +272,21 @@ class _Reader:
     # ------------------------------------------------------------------ shapes
 
     def preview(self, steps: list[Any]) -> ForeignPlan:
-        # Per URN, in file order: its op and its old and new states (type, inputs, parent, provider, custom).
-        order: list[str] = []
-        found: dict[str, dict[str, Any]] = {}
+        # Per URN, in file order (a dict keeps it): [op, new state, old state] (type, inputs,
+        # parent, provider, custom).
+        found: dict[str, list[Any]] = {}
+        flat = self.shape == PREVIEW_FLAT
         for i, step in enumerate(steps):
-            what = f"steps[{i}]"
             if not isinstance(step, dict):
-                raise ConfigError(f"{what} is not an object", source=self.where)
+                raise ConfigError(f"steps[{i}] is not an object", source=self.where)
             op = step.get("op")
             if not isinstance(op, str):
-                raise ConfigError(f"{what}: no op", source=self.where)
+                raise ConfigError(f"steps[{i}]: no op", source=self.where)
             new, old = step.get("newState"), step.get("oldState")
-            urn = self._urn(step.get("urn") or (new or {}).get("urn") or (old or {}).get("urn"), what)
-            if self.shape == PREVIEW_FLAT:
+            urn = step.get("urn") or (new or {}).get("urn") or (old or {}).get("urn")
+            if not (self.stack and isinstance(urn, str) and urn.startswith("urn:pulumi:") and urn.count("::") >= 3):
+                urn = self._urn(urn, f"steps[{i}]")  # the first step, or one that is not a URN: an error
+            if flat:
                 state = {"type": step.get("type") or _type_of(urn), "inputs": step.get("inputs") or {},
                          "parent": step.get("parent"), "provider": step.get("provider"), "custom": step.get("custom")}
                 old_inputs = step.get("oldInputs", step.get("old_inputs"))
@@ -225,30 +294,31 @@ class _Reader:
                 old = ({**state, "inputs": old_inputs} if isinstance(old_inputs, dict) else state) \
                     if op not in ("create", "create-replacement") else None
             entry = found.get(urn)
-            if entry is None:
-                entry = found[urn] = {"op": op, "new": None, "old": None}
-                order.append(urn)
-            elif op in _REPLACEMENT or entry["op"] in _REPLACEMENT:
-                entry["op"] = "replace"
+            if entry is None:  # most URNs: one step each
+                found[urn] = ["replace" if op == "create-replacement" else op,
+                              new if op != "delete-replaced" and isinstance(new, dict) else None,
+                              old if isinstance(old, dict) else None]
+                continue
+            if op in _REPLACEMENT or entry[0] in _REPLACEMENT:
+                entry[0] = "replace"
             if op == "delete-replaced":
-                entry["old"] = entry["old"] or (old if isinstance(old, dict) else None)
+                entry[2] = entry[2] or (old if isinstance(old, dict) else None)
             else:
                 if isinstance(new, dict):
-                    entry["new"] = new
+                    entry[1] = new
                 if isinstance(old, dict):
-                    entry["old"] = entry["old"] or old
+                    entry[2] = entry[2] or old
             if op == "create-replacement":
-                entry["op"] = "replace"
+                entry[0] = "replace"
         records: list[Record] = []
-        for urn in order:
-            entry = found[urn]
-            op = entry["op"]
+        for urn, (op, new, old) in found.items():
             if op in ("create-replacement", "delete-replaced"):
                 op = "replace"
-            before, after = OPS.get(op, (entry["old"] is not None, entry["new"] is not None))
-            old = entry["old"] or entry["new"]
-            new = entry["new"] or entry["old"]
-            records.append((urn, op, old if before else None, new if after else None, new or old))
+            before, after = OPS.get(op, (old is not None, new is not None))
+            either_old = old or new
+            either_new = new or old
+            records.append((urn, op, either_old if before else None, either_new if after else None,
+                            either_new or either_old))
         return self._build(records)
 
     def export(self, resources: list[Any]) -> ForeignPlan:
@@ -301,42 +371,50 @@ class _Reader:
     # ------------------------------------------------------------------ graphs
 
     def _build(self, records: list[Record], option: str = "") -> ForeignPlan:
+        # Each record's logical name and type, once.
+        named: list[tuple[str, str]] = []
+        self._zones, self._providers = {}, {}  # `_resource_region`'s, for this build's providers
         # Logical names are unique per type, not per stack: a name two types share gets its type.
         counts: dict[str, int] = {}
-        for urn, *_ in records:
-            n = _name_of(urn)
-            counts[n] = counts.get(n, 0) + 1
-        names: dict[str, str] = {}
         providers: dict[str, Optional[str]] = {}  # provider URN -> its region input
         dropped: set[str] = set()
         for urn, _, _, _, state in records:
+            n = urn.rpartition("::")[2]  # _name_of
             rtype = state.get("type") or _type_of(urn)
-            n = _name_of(urn)
+            named.append((n, rtype))
+            counts[n] = counts.get(n, 0) + 1
+            if rtype.startswith("pulumi:"):
+                if rtype.startswith("pulumi:providers:"):
+                    region = (state.get("inputs") or {}).get("region")
+                    providers[urn] = region if isinstance(region, str) and region in _REGIONS else None
+                elif rtype == "pulumi:pulumi:Stack":
+                    dropped.add(urn)
+        names: dict[str, str] = {}
+        for (urn, *_), (n, rtype) in zip(records, named):
             names[urn] = n if counts[n] == 1 else f"{n} [{rtype}]"
-            if rtype.startswith("pulumi:providers:"):
-                region = (state.get("inputs") or {}).get("region")
-                providers[urn] = region if isinstance(region, str) and region in _REGIONS else None
-            if rtype == "pulumi:pulumi:Stack":
-                dropped.add(urn)
         label = option or self.project
         plan = ForeignPlan(self.where, self.shape, self.stack, self.project,
                            ResourceGraph(self.stack, label), ResourceGraph(self.stack, label))
         before: list[Resource] = []
         after: list[Resource] = []
-        for urn, op, old, new, state in records:
+        changes, not_priced = plan.changes, plan.not_priced
+        gnnstack = self.shape == GNNSTACK
+        customs: dict[str, bool] = {}  # per type, for the files that do not say
+        for (urn, op, old, new, state), (_, rtype) in zip(records, named):
             if urn in dropped:
                 continue
-            rtype = state.get("type") or _type_of(urn)
             name = names[urn]
-            package = rtype.partition(":")[0]
             custom = state.get("custom")
-            custom = _is_custom(rtype) if not isinstance(custom, bool) else custom
-            in_before, in_after = old is not None, new is not None
-            plan.changes.append(Change(name, rtype, op, in_before, in_after))
-            if rtype.startswith("pulumi:providers:") or package == "pulumi":
+            if not isinstance(custom, bool):
+                custom = customs.get(rtype)
+                if custom is None:
+                    custom = customs[rtype] = _is_custom(rtype)
+            changes.append(_change(name, rtype, op, old is not None, new is not None))
+            package = rtype.partition(":")[0]
+            if package == "pulumi":
                 continue  # structure: providers and stack references cost nothing themselves
             if custom and package not in AWS_PACKAGES:
-                plan.not_priced.append(NotPriced(name, rtype, package, op))
+                not_priced.append(NotPriced(name, rtype, package, op))
                 continue
             region = None
             if custom:
@@ -345,16 +423,18 @@ class _Reader:
                 if st is None:
                     continue
                 parent_urn = st.get("parent") or state.get("parent")
-                parent = names.get(parent_urn) if isinstance(parent_urn, str) and parent_urn not in dropped else None
-                if parent is None and isinstance(parent_urn, str) and parent_urn not in dropped \
-                        and self.shape == GNNSTACK:
-                    parent = _name_of(parent_urn)
+                parent = None
+                if isinstance(parent_urn, str) and parent_urn not in dropped:
+                    parent = names.get(parent_urn)
+                    if parent is None and gnnstack:
+                        parent = _name_of(parent_urn)
                 inputs = st.get("inputs")
                 # `load` replaced secrets and unknowns while parsing.
-                target.append(Resource(rtype, name, parent, inputs if isinstance(inputs, dict) else {}, custom, region))
+                target.append(_resource(rtype, name, parent, inputs if isinstance(inputs, dict) else {}, custom,
+                                        region))
         plan.before.resources, plan.after.resources = before, after
-        plan.changes.sort(key=lambda c: c.name)
-        plan.not_priced.sort(key=lambda x: (x.provider, x.name))
+        changes.sort(key=_by_name)
+        not_priced.sort(key=lambda x: (x.provider, x.name))
         return plan
 
     def _resource_region(self, urn: str, name: str, state: dict[str, Any], inputs_state: dict[str, Any],
@@ -367,21 +447,28 @@ class _Reader:
             return own
         zone = inputs.get("availabilityZone") if isinstance(inputs, dict) else None
         if isinstance(zone, str):
-            m = _ZONE.match(zone)
-            if m and m.group(1) in _REGIONS:
-                plan.regions_from[name] = f"its availability zone {zone}"
-                return m.group(1)
+            found = self._zones.get(zone)
+            if found is None:
+                m = _ZONE.match(zone)
+                found = self._zones[zone] = (m.group(1), f"its availability zone {zone}") \
+                    if m and m.group(1) in _REGIONS else ("", "")
+            if found[0]:
+                plan.regions_from[name] = found[1]
+                return found[0]
         declared = state.get("region")
         if isinstance(declared, str) and declared in _REGIONS:
             plan.regions_from[name] = "the file"
             return declared
         ref = state.get("provider") or inputs_state.get("provider")
         if isinstance(ref, str) and ref:
-            provider_urn = ref.rsplit("::", 1)[0] if ref.count("::") >= 4 else ref
-            region = providers.get(provider_urn)
-            if region:
-                plan.regions_from[name] = f"provider {_name_of(provider_urn)}"
-                return region
+            # Many resources, few providers: each reference's provider region and text once.
+            by_ref = self._providers.get(ref)
+            if by_ref is None:
+                provider_urn = ref.rsplit("::", 1)[0] if ref.count("::") >= 4 else ref
+                by_ref = self._providers[ref] = (providers.get(provider_urn), f"provider {_name_of(provider_urn)}")
+            if by_ref[0]:
+                plan.regions_from[name] = by_ref[1]
+                return by_ref[0]
         if self.config_region:
             plan.regions_from[name] = "the stack config aws:region" if self.shape != GNNSTACK else "the file's region"
             return self.config_region

@@ -3,7 +3,7 @@ or markdown. Every collection is in a fixed order; nothing here prices anything.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from .figures import signed, usd, worst_text
 
@@ -16,6 +16,13 @@ ROWS = 40
 
 def estimate_json(pe: Any) -> dict[str, Any]:
     return pe.to_json()
+
+
+def estimate_json_text(pe: Any, extra: Optional[dict[str, Any]] = None, indent_up_to: int = 2000) -> str:
+    """`estimate_json` with `extra` keys (the guardrails' verdict) as JSON text, sorted keys;
+    indented up to `indent_up_to` resources, compact beyond: indenting 10,000 resources takes
+    Python's slow encoder. A large plan's rows are written by `PlanEstimate.json_text`."""
+    return pe.json_text(extra, indent=2 if len(pe.resources) <= indent_up_to else None)
 
 
 def _side(s: Any) -> str:
