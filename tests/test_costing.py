@@ -382,3 +382,46 @@ def test_a_synthetic_graph_with_an_unknown_type_lists_it_as_unpriced():
     assert e.base == 0 and e.lines == []
     assert [(u.resource, u.reason) for u in e.unpriced] == [("broker", "no pricer for this resource type")]
     assert e.free == 1
+
+
+def test_the_parsed_catalog_is_cached_under_a_digest_of_its_files(tmp_path, monkeypatch):
+    """A second process reads the parsed catalog from the cache folder; a changed file is a new
+    digest (never the old entry), a broken entry is parsed again, and GNNSTACK_CACHE=off writes nothing."""
+    from gnnstack.costing import catalog
+
+    monkeypatch.setenv("GNNSTACK_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "catalog"
+    catalog.load_catalog.cache_clear()
+    first = catalog.load_catalog()
+    [entry] = folder.iterdir()
+    catalog.load_catalog.cache_clear()
+    monkeypatch.setattr(catalog, "parse", lambda *a, **k: pytest.fail("parsed although the cache has it"))
+    assert catalog.load_catalog() == first
+    monkeypatch.undo()
+    monkeypatch.setenv("GNNSTACK_CACHE_DIR", str(tmp_path))
+
+    files = catalog.catalog_files()
+    changed = [(name, text.replace("ec2,on-demand/m5.large,us-east-1,hour,0.096,", "ec2,on-demand/m5.large,us-east-1,"
+                                   "hour,0.097,")) for name, text in files]
+    assert changed != files
+    monkeypatch.setattr(catalog, "catalog_files", lambda: changed)
+    catalog.load_catalog.cache_clear()
+    edited = catalog.load_catalog()
+    assert next(p.usd for p in edited if p.key == ("ec2", "on-demand/m5.large", "us-east-1")) == Decimal("0.097")
+    assert len(list(folder.iterdir())) == 2  # its own entry beside the first
+
+    entry.write_bytes(b"not a pickle")
+    monkeypatch.setattr(catalog, "catalog_files", lambda: files)
+    catalog.load_catalog.cache_clear()
+    assert catalog.load_catalog() == first  # parsed again
+    catalog.load_catalog.cache_clear()
+    monkeypatch.setattr(catalog, "parse", lambda *a, **k: pytest.fail("the broken entry was not rewritten"))
+    assert catalog.load_catalog() == first
+    monkeypatch.undo()
+
+    monkeypatch.setenv("GNNSTACK_CACHE_DIR", str(tmp_path / "off"))
+    monkeypatch.setenv("GNNSTACK_CACHE", "off")
+    catalog.load_catalog.cache_clear()
+    assert catalog.load_catalog() == first
+    assert not (tmp_path / "off").exists()
+    catalog.load_catalog.cache_clear()

@@ -17,7 +17,7 @@ SOURCES = {"gnnstack": ROOT / "src" / "gnnstack", "gnnstack.components": ROOT / 
 WATCHED = ("gnnstack", "pulumi", "pulumi_aws", "pulumi_policy", "click", "jinja2", "rich", "boto3", "botocore")
 
 BASE = ["gnnstack", "gnnstack.errors", "gnnstack.clock", "gnnstack.tags", "gnnstack.options", "gnnstack.regions",
-        "gnnstack.graph", "gnnstack.instances"]
+        "gnnstack.graph", "gnnstack.instances", "gnnstack.cachedir"]
 # layer: (its modules, what they may import among WATCHED). Patterns are fnmatch-style.
 LAYERS = {
     "base": (BASE[1:], BASE),

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, ContextManager, Optional, Sequence
 
+from .cachedir import cache_root
 from .graph import Resource, ResourceGraph
 from .parallel import fork_map, workers_for
 from .project import Project, load_stack
@@ -30,11 +31,8 @@ _SOURCE_SUFFIXES = (".py", ".j2", ".csv", ".yaml")
 
 
 def cache_dir() -> Optional[Path]:
-    if os.environ.get("GNNSTACK_CACHE", "").lower() in ("off", "0", "no", "false"):
-        return None
-    root = os.environ.get("GNNSTACK_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gnnstack")
-    return Path(root) / "captures"
+    root = cache_root()
+    return None if root is None else root / "captures"
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,12 @@ otherwise never be used, silently. Two additions, in override files only:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import os
+import pickle
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -30,6 +35,7 @@ from typing import Annotated, Any, Callable, Iterable, Iterator, Literal, Option
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from ..cachedir import cache_root
 from ..errors import ConfigError, closest, not_utf8
 from ..regions import REGIONS
 
@@ -115,7 +121,8 @@ class PriceRow(BaseModel):
     text, stripped; `parse` turns the first error into one message naming the file, the line,
     the field and the fix (`_row_error`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: a process that reads the parsed catalog from the cache validates no row.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     service: Text
     item: Text
@@ -197,14 +204,15 @@ def validated_rows(text: str, path: Path | str, expected: tuple[str, ...],
         raise ConfigError(f"{path}: no entries; expected a header line: {','.join(expected)}")
     header_line, first = rows[0]
     columns = header(tuple(c.strip() for c in next(csv.reader([first]))), header_line)
+    validate = model.model_validate
     for number, line in rows[1:]:
-        cells = next(csv.reader([line]))
+        cells = next(csv.reader((line,)))  # each line its own record: a stray quote cannot swallow the next
         where = f"{path}, line {number}"
         if len(cells) != len(columns):
             raise ConfigError(f"{where}: expected {len(columns)} fields ({','.join(columns)}), found {len(cells)}"
                               " (quote a source that contains commas)")
         try:
-            row = model.model_validate(dict(zip(columns, (c.strip() for c in cells))))
+            row = validate(dict(zip(columns, map(str.strip, cells))))
         except ValidationError as e:
             raise row_error(e, where) from None
         yield number, where, row
@@ -274,11 +282,31 @@ def catalog_files() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[Price, ...]:
-    """The shipped catalog, parsed once per process (compare, check and the pack price many graphs)."""
+    """The shipped catalog, parsed once per process (compare, check and the pack price many graphs).
+    Parsing validates every row (a few hundredths of a second for the whole catalog), so the
+    result is also kept in the cache folder (`gnnstack.cachedir`) under a digest of the files'
+    text and of this module's code: the next process reads that instead, and any change to a file
+    or to how it is read is a new digest. An entry that does not load is parsed again and rewritten."""
+    files = catalog_files()
+    digest = hashlib.sha256(repr((Path(__file__).read_bytes(), sys.version_info[:2], files)).encode()).hexdigest()[:32]
+    root = cache_root()
+    cached = root / "catalog" / f"{digest}.pickle" if root is not None else None
+    if cached is not None:
+        with contextlib.suppress(Exception):  # missing, truncated or foreign: parsed again below
+            found = pickle.loads(cached.read_bytes())
+            if isinstance(found, tuple) and all(type(p) is Price for p in found):
+                return found
     prices: list[Price] = []
-    for name, text in catalog_files():
+    for name, text in files:
         prices.extend(parse(text, f"gnnstack/data/prices/{name}"))
-    return tuple(prices)
+    result = tuple(prices)
+    if cached is not None:
+        with contextlib.suppress(OSError):  # a read-only or full disk only costs the next process time
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+            partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(partial, cached)
+    return result
 
 
 class PriceBook:
