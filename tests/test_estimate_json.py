@@ -381,3 +381,29 @@ def test_a_resource_whose_cost_others_count_is_shown_so_never_as_priced_at_zero(
     table = estimate(str(_preview(tmp_path, steps, {"aws:region": "us-east-1"}))).output
     rows = [line.split() for line in table.splitlines() if line.strip().startswith("api")]
     assert [(r[0], r[-2]) for r in rows] == [("api", "free"), ("api-target", "free")], table  # After $/mo
+    # ... and why, in the JSON and under "Free" in the table: the pricers' own reasons.
+    doc = json.loads(result.output)
+    assert doc["free"] == [
+        {"type": "aws:appautoscaling/target:Target", "count": 1,
+         "reason": "no charge of its own: its maxCapacity is the ECS service's worst case (ecs_service)"},
+        {"type": "aws:ecs/service:Service", "count": 1,
+         "reason": "its tasks run on EC2 or external instances (launch type or capacity providers), which are priced "
+                   "as their own resources"}]
+    assert "ecs:Service ×1: its tasks run on EC2 or external instances" in " ".join(table.split())
+
+
+def test_a_pricer_that_makes_no_line_without_saying_why_leaves_its_resource_unpriced(monkeypatch):
+    """The pricer contract: lines, or NoCharge with the reason. An empty list is never a bare $0."""
+    import importlib
+
+    from gnnstack.costing import PriceBook, estimate as price
+    from gnnstack.costing.catalog import load_catalog
+    from gnnstack.graph import Resource, ResourceGraph
+
+    graph = ResourceGraph("s", "o", [Resource("aws:sqs/queue:Queue", "q", None, {}, True)])
+    engine = importlib.import_module("gnnstack.costing.estimate")  # the module, not the function of its name
+    monkeypatch.setitem(engine.PRICERS, "aws:sqs/queue:Queue", lambda r, ctx: [])
+    result = price(graph, PriceBook(load_catalog()), region="us-east-1")
+    assert result.lines == [] and result.no_charge == {}
+    assert [(u.resource, u.reason) for u in result.unpriced] == [
+        ("q", "its pricer made no cost line and gave no reason (a gnnstack bug: please report it)")]

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Optional
 
 from ..graph import ResourceGraph
 from .catalog import PriceBook
-from .lines import HOURS_PER_MONTH, MONTHS, ZERO, CostLine, MissingPrice, NotPriceable, PricingContext
+from .lines import HOURS_PER_MONTH, MONTHS, ZERO, CostLine, MissingPrice, NoCharge, NotPriceable, PricingContext
 from .pricers import FREE, PRICED_WITH, PRICERS, Pricer
 from .usage import DEFAULT, Assumption, NeedsUsage, UsageSet
 
@@ -53,6 +53,8 @@ class Estimate:
     lines: list[CostLine] = field(default_factory=list)
     unpriced: list[Unpriced] = field(default_factory=list)
     free: int = 0
+    # Resources whose pricer made no line and said why (NoCharge): name -> (type, reason).
+    no_charge: dict[str, tuple[str, str]] = field(default_factory=dict)
     components: dict[str, str] = field(default_factory=dict)  # component name -> type
     # Estimate-wide assumptions (the month's length, stack-file defaults that moved money).
     assumptions: list[Assumption] = field(default_factory=list)
@@ -222,6 +224,13 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
             continue
         except NotPriceable as e:
             unpriced.append(Unpriced(r.name, rtype, str(e)))
+            continue
+        except NoCharge as e:
+            result.no_charge[r.name] = (rtype, str(e))
+            continue
+        if not priced:  # a pricer that breaks its contract: never a silent $0
+            unpriced.append(Unpriced(r.name, rtype, "its pricer made no cost line and gave no reason (a gnnstack "
+                                                    "bug: please report it)"))
             continue
         if priced:
             if ctx.assumptions:

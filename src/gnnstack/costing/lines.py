@@ -51,6 +51,13 @@ class NotPriceable(Exception):
     """The resource's inputs do not say enough to price it (e.g. an unknown instance type)."""
 
 
+class NoCharge(Exception):
+    """The resource makes no cost line of its own, and the message says why: AWS does not charge
+    for it as configured (a gateway VPC endpoint), or its cost is on the lines of what it runs on
+    or scales (an ECS service on EC2 instances, an auto-scaling target). A pricer never returns
+    an empty list instead: the estimate would show a $0 nobody explained."""
+
+
 # A cost line's fields after its component, resource and type, in order.
 LineContent = tuple[str, str, Decimal, Optional[Decimal], Price, Price, Optional[tuple[Decimal, ...]], str,
                     tuple[Assumption, ...]]

@@ -89,6 +89,23 @@ class PlanEstimate:
         return self.plan.not_priced
 
     @property
+    def free(self) -> list[tuple[str, str, int]]:
+        """(type, why, how many) of the resources shown as free, by type and reason: a type AWS
+        does not charge for, one priced with another resource, or a resource whose pricer said
+        why it has no line of its own (NoCharge). Never a $0 nobody explained."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for r in self.resources:
+            side = r.after or r.before
+            if side is None or not side.free:
+                continue
+            why = FREE.get(r.type) or PRICED_WITH.get(r.type)
+            if why is None:
+                _, why = (self.after.no_charge.get(r.name) if r.after is not None else None) \
+                    or self.before.no_charge[r.name]
+            counts[r.type, why] += 1
+        return [(rtype, why, n) for (rtype, why), n in sorted(counts.items())]
+
+    @property
     def providers(self) -> dict[str, int]:
         """Other providers' resources, counted by provider."""
         return dict(sorted(Counter(x.provider for x in self.plan.not_priced).items()))
@@ -151,6 +168,7 @@ class PlanEstimate:
             "unsupported_types": [{"type": t, "count": len(n), "resources": n} for t, n in self.unsupported.items()],
             "not_priced": [{"resource": x.name, "type": x.type, "provider": x.provider, "op": x.op}
                            for x in p.not_priced],
+            "free": [{"type": t, "reason": why, "count": n} for t, why, n in self.free],
             "providers": self.providers,
             # Per resource, not per line: a 10,000-resource plan's lines would be most of the document
             # and of its time. Lines and their prices: `gnnstack preview --format json` on gnnstack's
@@ -373,10 +391,9 @@ def _per_resource(plan: ForeignPlan, before: Estimate, after: Estimate) -> list[
                 continue
             total = sums.get(name)
             if total is None:
-                # A priced type whose pricer made no line: its cost is counted on what it runs on
-                # or scales (an ECS service on EC2 instances, an auto-scaling target): shown as
-                # such, not $0.
-                found[name] = (free if kind == "priced" and name not in unpriced else unknown, r.region)
+                # No line: free when its pricer said why (NoCharge: an ECS service on EC2
+                # instances, an auto-scaling target), else not known (unpriced): never a bare $0.
+                found[name] = (free if name in e.no_charge else unknown, r.region)
             else:
                 found[name] = (Side(total[0], total[1], name not in unpriced), r.region)
         sides.append(found)

@@ -116,6 +116,13 @@ def estimate_table(pe: Any) -> str:
         page.line(f"Unsupported types ({pe.unsupported_count} resources, {len(pe.unsupported)} types):", style="bold")
         for rtype, names in pe.unsupported.items():
             page.para(f"{rtype}: {len(names)} ({', '.join(names[:5])}{', ...' if len(names) > 5 else ''})")
+    free = pe.free
+    if free:
+        page.line()
+        page.line(f"Free ({sum(n for _, _, n in free)} resources: no charge of their own, or counted on another "
+                  "resource):", style="bold")
+        for rtype, why, n in free:
+            page.para(f"{short_type(rtype)} ×{n}: {why}")
     if pe.not_priced:
         page.line()
         page.line(f"Not priced: other providers ({len(pe.not_priced)} resources):", style="bold")

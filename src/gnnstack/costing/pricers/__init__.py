@@ -6,8 +6,11 @@ pricer is one new file. It reads the resource's inputs (sizes, caps, schedules),
 through `ctx.usage(resource, Model)` (the typed contract in `costing/usage.py`), and prices from
 `ctx`; it never imports pulumi. It raises `MissingPrice` when the catalog lacks a price for the
 region, `NotPriceable` when the inputs do not say enough and `NeedsUsage` when a required usage
-field has no value; each way the resource is listed as unpriced. Types known to cost nothing are
-in FREE; types whose cost a related resource's pricer counts are in PRICED_WITH. Anything else is
+field has no value; each way the resource is listed as unpriced. A resource that, as configured,
+makes no line of its own (a gateway VPC endpoint; an ECS service on EC2 instances) raises
+`NoCharge` with the reason, which the outputs show beside it; a pricer that returns no line and
+no reason leaves its resource unpriced (never a bare $0). Types known to cost nothing are in
+FREE; types whose cost a related resource's pricer counts are in PRICED_WITH. Anything else is
 unpriced.
 
 A pricer returns lines of the resource it prices only, made with `ctx.line(resource, ...)`, and

@@ -26,7 +26,7 @@ from typing import Any, Hashable, Optional
 
 from ._refs import nearest, referenced
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, number, picked
+from ..lines import CostLine, NoCharge, NotPriceable, PricingContext, number, picked
 from ...graph import Resource
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
@@ -106,7 +106,8 @@ def scaling_targets(r: Resource, ctx: PricingContext) -> tuple[list[Resource], b
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     share = _fargate_share(r)
     if share is None:
-        return []  # EC2 / EXTERNAL: the instances are priced with their own resources
+        raise NoCharge("its tasks run on EC2 or external instances (launch type or capacity providers), which are "
+                       "priced as their own resources")
     task = task_definition(r, ctx)
     targets, unknown = scaling_targets(r, ctx)
     key: Hashable = (picked(r.inputs, *SERVICE_INPUTS), picked(task.inputs, *TASK_INPUTS),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._registry import pricer
-from ..lines import CostLine, NotPriceable, PricingContext, exact, number
+from ..lines import CostLine, NoCharge, NotPriceable, PricingContext, exact, number
 from ...graph import Resource
 
 INSTANCE = "aws:neptune/clusterInstance:ClusterInstance"
@@ -26,7 +26,7 @@ PRICED_BY_TARGET = {
 def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
     namespace = r.inputs.get("serviceNamespace")
     if namespace in PRICED_BY_TARGET:
-        return []  # its maxCapacity is the worst case of what it scales (see PRICED_BY_TARGET)
+        raise NoCharge(f"no charge of its own: its maxCapacity is {PRICED_BY_TARGET[namespace]}")
     if namespace != "neptune":
         raise NotPriceable(f"auto-scaling of {namespace} is not priced")
     extra = number(r.inputs.get("maxCapacity"), "maxCapacity") - number(r.inputs.get("minCapacity", 0), "minCapacity")

@@ -15,7 +15,10 @@ def price(r: Resource, ctx: PricingContext) -> list[CostLine]:
 
 def _lines(r: Resource, ctx: PricingContext) -> list[CostLine]:
     lines = []
-    for variant in r.inputs.get("productionVariants") or []:
+    variants = r.inputs.get("productionVariants")
+    if not variants or not isinstance(variants, list):
+        raise NotPriceable("the configuration names no production variants (AWS requires one)")
+    for variant in variants:
         instance_type = variant.get("instanceType")
         if not isinstance(instance_type, str):
             raise NotPriceable("serverless or unknown endpoint variants are not priced")
