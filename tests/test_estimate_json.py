@@ -407,3 +407,20 @@ def test_a_pricer_that_makes_no_line_without_saying_why_leaves_its_resource_unpr
     assert result.lines == [] and result.no_charge == {}
     assert [(u.resource, u.reason) for u in result.unpriced] == [
         ("q", "its pricer made no cost line and gave no reason (a gnnstack bug: please report it)")]
+
+
+def test_without_a_usage_file_the_json_path_does_not_import_yaml():
+    """YAML is read only for a usage file: a plan priced without one never imports it."""
+    code = ("import json, sys\n"
+            "from gnnstack.cli import main\n"
+            f"sys.argv = ['gnnstack', 'estimate', {str(PREVIEW_FILE)!r}, '--format', 'json']\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as e:\n"
+            "    assert not e.code, e.code\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', *"
+            f"{NOT_ON_THE_JSON_PATH!r}))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    doc, _, loaded = out.stdout.rstrip("\n").rpartition("\n")
+    assert "monthly" in json.loads(doc)
+    assert json.loads(loaded) == []

@@ -193,7 +193,7 @@ def _money_memo() -> Callable[[Optional[Decimal]], Optional[str]]:
     """`money`, once per distinct amount: a large plan's rows repeat a few hundred amounts (alike
     resources cost alike). Zero is told apart by sign (0 and -0 are equal and hash alike, but
     `money` writes "0.00" and "-0.00"); every other amount equal to another rounds alike."""
-    memo: dict[Decimal, str] = {}
+    memo: dict[Decimal, Optional[str]] = {}
     zero, signed_zero = money(ZERO), money(ZERO.copy_negate())
 
     def cached(value: Optional[Decimal]) -> Optional[str]:
@@ -241,8 +241,8 @@ def _resources_text(resources: list[ResourceChange]) -> str:
 
     def text(value: Optional[str]) -> str:  # a string (or None) as JSON, as json.dumps writes it
         found = strings.get(value)
-        if found is None:
-            found = strings[value] = encode_string(value)
+        if found is None:  # a string not seen yet (None is in `strings` from the start)
+            found = strings[value] = encode_string(str(value))
         return found
 
     def side(s: Optional[Side]) -> str:
@@ -332,9 +332,11 @@ def price_plan(plan: ForeignPlan, book: PriceBook, *, usage_file: Optional[str] 
 
 def _price_plan(plan: ForeignPlan, book: PriceBook, usage_file: Optional[str], prices: Optional[str],
                 hours: Optional[Decimal]) -> PlanEstimate:
-    from ..costing.usage_file import apply_usage_file, load_usage_file
+    parsed = None
+    if usage_file:  # the usage file's module (and YAML) only when there is one: the JSON path stays light
+        from ..costing.usage_file import apply_usage_file, load_usage_file
 
-    parsed = load_usage_file(usage_file) if usage_file else None
+        parsed = load_usage_file(usage_file)
     if hours is None and plan.hours_per_month:
         hours = Decimal(plan.hours_per_month)
     estimates = []
