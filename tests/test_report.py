@@ -159,3 +159,34 @@ def test_the_same_inputs_give_byte_identical_files(out, tmp_path):
     assert first == again and len(first) == 4, (first, again)
     for name in first:
         assert (out / name).read_bytes() == (tmp_path / name).read_bytes(), f"{name} differs between two runs"
+
+
+def test_a_catalog_region_lacking_prices_for_the_stacks_services_is_named_not_compared(monkeypatch):
+    """After a catalog refresh a region may have EC2, RDS and storage prices but no Neptune or
+    SageMaker ones: pricing the stack there would be mostly unpriced, not cheaper. Such a region
+    is left out and the note names it with the services it lacks; the others are compared."""
+    from types import SimpleNamespace
+
+    from gnnstack import report
+    from gnnstack.costing import catalog
+    from gnnstack.outputs.report_json import _regions_json
+    from gnnstack.project import find_project
+
+    def line(service):
+        return SimpleNamespace(price=SimpleNamespace(service=service))
+    estimate = SimpleNamespace(lines=[line("neptune"), line("ec2"), line("sagemaker")], base=Decimal("1"),
+                               worst_case=None, unpriced=[])
+    own = SimpleNamespace(graph=SimpleNamespace(stack="experiment", option="neptune-sagemaker"),
+                          scenario=SimpleNamespace(region="us-east-1"), costs=SimpleNamespace(estimate=estimate),
+                          carbon=SimpleNamespace(grid=None))
+    monkeypatch.setattr(catalog, "catalog_regions", lambda: ("us-east-1", "eu-west-1", "ap-southeast-1"))
+    have = {"eu-west-1": {"ec2", "ebs", "rds"}, "ap-southeast-1": {"ec2", "neptune"}}
+    monkeypatch.setattr(catalog, "catalog_services", lambda region: frozenset(have[region]))
+    rows, skipped = report.regions(find_project(ROOT), own, None, None, None, frozenset(),
+                                   lambda text: pytest.fail(f"priced a region it should skip: {text}"))
+    assert [(r.region, r.current) for r in rows] == [("us-east-1", True)]
+    assert skipped == {"ap-southeast-1": ["sagemaker"], "eu-west-1": ["neptune", "sagemaker"]}
+    stack = SimpleNamespace(regions=rows, regions_skipped=skipped, own=own)
+    assert _regions_json(stack)["note"].endswith(
+        " Not compared, as the catalog lacks prices there for services the stack uses: ap-southeast-1 (no "
+        "sagemaker); eu-west-1 (no neptune, sagemaker).")

@@ -34,6 +34,8 @@ class StackReport:
     own_option: str  # the option the stack file chooses
     assessments: list[Assessment]  # one per option, the stack's own first, then registry order
     regions: list[RegionCost] = field(default_factory=list)  # the own option in each catalog region
+    # Catalog regions not compared, with the services the stack's lines use that they have no price for.
+    regions_skipped: dict[str, list[str]] = field(default_factory=dict)
     # Per option: its recommendations, each measured (gnnstack.recommend); options left out: none computed.
     recommendations: dict[str, list[Recommendation]] = field(default_factory=dict)
 
@@ -73,25 +75,33 @@ def build(project: Project, stacks: Sequence[str] = (), options: Sequence[str] =
                 recommendations[option] = recommend(project, stack, done[-1], prices, usage_file, config, names,
                                                     step=step)
         r = StackReport(stack, own, done, recommendations=recommendations)
-        r.regions = regions(project, r.own, prices, usage_file, config, names, step)
+        r.regions, r.regions_skipped = regions(project, r.own, prices, usage_file, config, names, step)
         reports.append(r)
     return reports
 
 
 def regions(project: Project, own: Assessment, prices: Optional[str], usage_file: Optional[str], config: object,
-            names: frozenset[str], step: Callable[[str], ContextManager[object]]) -> list[RegionCost]:
+            names: frozenset[str], step: Callable[[str], ContextManager[object]]
+            ) -> tuple[list[RegionCost], dict[str, list[str]]]:
     """`own` (a stack on its option) in every region of the price catalog: the stack file with
-    `region` changed, assessed as `preview` would assess it."""
-    from .costing.catalog import catalog_regions
+    `region` changed, assessed as `preview` would assess it; and the catalog regions left out,
+    each with the services the stack's lines use that the catalog has no price for there (a
+    region the catalog covers for a few services only would be mostly unpriced, not cheaper)."""
+    from .costing.catalog import catalog_regions, catalog_services
 
     stack, option, here = own.graph.stack, own.graph.option, own.scenario.region
-    rows = []
+    needed = {line.price.service for line in own.costs.estimate.lines}
+    rows, skipped = [], {}
     with tempfile.TemporaryDirectory(prefix="gnnstack-report-") as folder:
         repricer = Repricer(project, stack, Path(folder), option, prices, usage_file, config, names)
         for region in sorted(set(catalog_regions()) | {here}):
             if region == here:
                 rows.append(RegionCost(region, True, own))
                 continue
+            missing = sorted(needed - catalog_services(region))
+            if missing:
+                skipped[region] = missing
+                continue
             with step(f"{stack}: {option} in {region}: pricing"):
                 rows.append(RegionCost(region, False, repricer.assess({"region": region})))
-    return rows
+    return rows, skipped

@@ -420,3 +420,8 @@ def catalog_regions() -> tuple[str, ...]:
     """The regions the shipped catalog prices (any row with that region), in REGIONS order."""
     found = {p.region for p in load_catalog()}
     return tuple(r for r in REGIONS if r in found)
+
+
+def catalog_services(region: str) -> frozenset[str]:
+    """The services the shipped catalog has any price for in `region` (or in every region)."""
+    return frozenset(p.service for p in load_catalog() if p.region in (region, ANY_REGION))

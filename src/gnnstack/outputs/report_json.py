@@ -57,8 +57,11 @@ def _regions_json(r: Any) -> dict[str, Any]:
                      "kwh": None if carbon.grid is None else str(round_kwh(carbon.kwh)),
                      "kg_co2e": None if carbon.grid is None else str(round_kwh(carbon.kg_co2e)),
                      "unpriced": len(est.unpriced)})
-    return {"option": r.own.graph.option, "note": REGIONS_NOTE.format(regions=", ".join(catalog_regions())),
-            "rows": rows}
+    note = REGIONS_NOTE.format(regions=", ".join(catalog_regions()))
+    if r.regions_skipped:
+        note += " Not compared, as the catalog lacks prices there for services the stack uses: " + "; ".join(
+            f"{region} (no {', '.join(services)})" for region, services in sorted(r.regions_skipped.items())) + "."
+    return {"option": r.own.graph.option, "note": note, "rows": rows}
 
 
 def cost_analysis_json(reports: Any, generated_at: Any) -> dict[str, Any]:
