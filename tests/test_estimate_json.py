@@ -278,23 +278,32 @@ def test_stack_and_config_are_for_folders_only():
 NOT_ON_THE_JSON_PATH = ("pulumi", "pulumi_aws", "pulumi_policy", "jinja2", "matplotlib", "boto3", "botocore", "rich")
 
 
-@pytest.mark.parametrize("terminal", [False, True])
-def test_the_json_path_never_imports_pulumi_or_the_other_formats_libraries(terminal):
-    """Also with stderr on a terminal, where a step that outlasts a second shows a spinner (rich):
-    a quick one does not import it."""
+def _json_run_imports(args: list[str], watched: tuple[str, ...], setup: str = "") -> tuple[dict, list[str]]:
+    """`gnnstack estimate ARGS` in a fresh interpreter: its JSON document, and which of the
+    `watched` top-level packages it imported."""
     code = ("import json, sys\n"
             "from gnnstack.cli import main\n"
-            + ("import gnnstack.cli.output as out\nout.is_terminal = lambda stream: True\n" if terminal else "")
-            + f"sys.argv = ['gnnstack', 'estimate', {str(PREVIEW_FILE)!r}, '--usage', {USAGE!r}, '--format', 'json']\n"
+            + setup
+            + f"sys.argv = ['gnnstack', 'estimate', *{args!r}]\n"
             "try:\n"
             "    main()\n"
             "except SystemExit as e:\n"
             "    assert not e.code, e.code\n"
-            f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {NOT_ON_THE_JSON_PATH!r})))\n")
+            f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {watched!r})))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     doc, _, loaded = out.stdout.rstrip("\n").rpartition("\n")
-    assert json.loads(doc)["monthly"]["change"]["base"] == "134.88"
-    assert json.loads(loaded) == []
+    return json.loads(doc), json.loads(loaded)
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_json_path_never_imports_pulumi_or_the_other_formats_libraries(terminal):
+    """Also with stderr on a terminal, where a step that outlasts a second shows a spinner (rich):
+    a quick one does not import it."""
+    setup = "import gnnstack.cli.output as out\nout.is_terminal = lambda stream: True\n" if terminal else ""
+    doc, loaded = _json_run_imports([str(PREVIEW_FILE), "--usage", USAGE, "--format", "json"], NOT_ON_THE_JSON_PATH,
+                                    setup)
+    assert doc["monthly"]["change"]["base"] == "134.88"
+    assert loaded == []
 
 
 ODD_NAMES = ['web "quoted"', "back\\slash", "donn\u00e9es-\u00e9t\u00e9", "tab\tname", "emoji-\U0001F680",
@@ -411,16 +420,6 @@ def test_a_pricer_that_makes_no_line_without_saying_why_leaves_its_resource_unpr
 
 def test_without_a_usage_file_the_json_path_does_not_import_yaml():
     """YAML is read only for a usage file: a plan priced without one never imports it."""
-    code = ("import json, sys\n"
-            "from gnnstack.cli import main\n"
-            f"sys.argv = ['gnnstack', 'estimate', {str(PREVIEW_FILE)!r}, '--format', 'json']\n"
-            "try:\n"
-            "    main()\n"
-            "except SystemExit as e:\n"
-            "    assert not e.code, e.code\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', *"
-            f"{NOT_ON_THE_JSON_PATH!r}))))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    doc, _, loaded = out.stdout.rstrip("\n").rpartition("\n")
-    assert "monthly" in json.loads(doc)
-    assert json.loads(loaded) == []
+    doc, loaded = _json_run_imports([str(PREVIEW_FILE), "--format", "json"], ("yaml", *NOT_ON_THE_JSON_PATH))
+    assert "monthly" in doc
+    assert loaded == []

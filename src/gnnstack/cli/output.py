@@ -103,7 +103,7 @@ def collector_paused_on_files(command: Callable[..., Any]) -> Callable[..., Any]
         path = kwargs.get("path")
         if not isinstance(path, str) or os.path.isdir(path):
             return command(*args, **kwargs)
-        from gnnstack.foreign.load import no_cycle_collection
+        from gnnstack.costing.estimate import no_cycle_collection
 
         _freeze_at_exit()
         with no_cycle_collection():

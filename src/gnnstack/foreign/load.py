@@ -12,15 +12,14 @@ No pulumi import here: the file is plain JSON and this path must stay fast.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
+from ..costing.estimate import no_cycle_collection
 from ..errors import ConfigError, not_utf8
 from ..graph import SECRET, UNKNOWN, Resource, ResourceGraph
 from ..regions import REGIONS
@@ -152,27 +151,6 @@ def from_program(graph: ResourceGraph, where: str, *, region: Optional[str] = No
     the same rules as a file: names, other providers, unsupported types, a region per resource
     (its own input or zone, else its provider's region as the capture noted it, else `region`)."""
     return _Reader(where, PROGRAM, region, None).program(graph)
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused: reading, pricing and writing a large plan make hundreds of
-    thousands of small objects and no reference cycles, and each collection walks every object
-    still alive (the whole parsed file), so it only costs time here: about a fifth of the whole
-    `gnnstack estimate plan.json` on 10,000 resources. As `costing.estimate` does while pricing."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            if not gc.get_freeze_count():
-                # What the block made still counts as new: the first allocation after enabling
-                # would walk all of it (a tenth of a second over a large plan's reading and
-                # pricing). Moved to the oldest generation instead, as if it had survived.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def load(path: str | Path, *, region: Optional[str] = None) -> ForeignPlan:

@@ -14,13 +14,13 @@ from json.encoder import encode_basestring_ascii as encode_string
 from typing import Any, Callable, Optional
 
 from ..costing.catalog import PriceBook
-from ..costing.estimate import CURRENCY, Estimate, Unpriced, estimate, money
+from ..costing.estimate import CURRENCY, Estimate, Unpriced, estimate, money, no_cycle_collection
 from ..costing.lines import ZERO
 from ..costing.pricers import FREE, PRICED_WITH, PRICERS, USAGE_MODELS
 from ..costing.usage import DEFAULT, Declared, UsageSet, check_values
 from ..errors import ConfigError
 from ..graph import ResourceGraph
-from .load import AWS_PACKAGES, Change, ForeignPlan, NotPriced, no_cycle_collection
+from .load import AWS_PACKAGES, Change, ForeignPlan, NotPriced
 
 NO_PRICER = "no pricer for this resource type"
 
