@@ -48,8 +48,6 @@ def test_every_line_is_quantity_times_price_and_base_never_exceeds_worst(estimat
 
 # Resources whose pricer prices them at nothing on purpose: when, and why.
 PRICED_AT_NOTHING = {
-    "aws:ec2/vpcEndpoint:VpcEndpoint": (lambda r: r.inputs.get("vpcEndpointType", "Gateway") == "Gateway",
-                                        "gateway endpoints (S3, DynamoDB) are free: no line"),
     "gnnstack:database:Neo4jServers": (lambda r: r.inputs.get("edition") == "community",
                                        "the community edition has no licence fee: a $0 line that says so"),
     "gnnstack:database:TigerGraphCluster": (lambda r: r.inputs.get("edition") == "developer",
@@ -65,7 +63,8 @@ def costs_something(line) -> bool:
 @pytest.mark.parametrize("case", CASES, ids=[f"{e}-{o}" for e, o in CASES])
 def test_every_managed_resource_is_priced_free_or_listed_unpriced(captures, estimates, case):
     """Each resource is exactly one of: free (FREE, PRICED_WITH: no line, not unpriced), listed
-    unpriced with a reason (and no line), priced at nothing on purpose (PRICED_AT_NOTHING), or
+    unpriced with a reason (and no line), no charge of its own as its pricer says (NoCharge: no
+    line, a reason), priced at nothing on purpose (PRICED_AT_NOTHING), or
     priced: a line with a positive price and quantity. A pricer that returns no line, or only $0
     lines, for a resource it should price fails here."""
     graph, _ = captures[case]
@@ -81,6 +80,8 @@ def test_every_managed_resource_is_priced_free_or_listed_unpriced(captures, esti
             assert not mine and r.name not in unpriced, r.name
         elif r.name in unpriced:
             assert unpriced[r.name].strip() and not mine, r.name
+        elif r.name in e.no_charge:  # its pricer raised NoCharge: no line, and the reason
+            assert not mine and e.no_charge[r.name][1].strip(), r.name
         elif r.type in PRICED_AT_NOTHING and PRICED_AT_NOTHING[r.type][0](r):
             assert not any(costs_something(line) for line in mine), r.name
             assert all(line.note for line in mine), r.name  # a $0 line says why
