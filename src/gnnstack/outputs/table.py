@@ -357,6 +357,9 @@ def cost_table(report: Any) -> str:
             page.para(f"{u.resource} [{u.type}]: {u.reason}", indent="    ")
     else:
         page.para(f"Unpriced: none ({e.free} free or priced-with resources).")
+    if e.no_charge:
+        page.para("No charge of their own: " + "; ".join(f"{name} ({why})" for name, (_, why) in
+                                                          sorted(e.no_charge.items())) + ".")
     page.para("Top cost drivers: " + "; ".join(
         f"{line.name} {usd(line.base_monthly)}" for line in e.top(3) if line.base_monthly > 0))
     page.para("Next 12 months, base: " + ", ".join(usd(m) for m in e.months()))
