@@ -399,6 +399,9 @@ def test_a_resource_whose_cost_others_count_is_shown_so_never_as_priced_at_zero(
          "reason": "its tasks run on EC2 or external instances (launch type or capacity providers), which are priced "
                    "as their own resources"}]
     assert "ecs:Service ×1: its tasks run on EC2 or external instances" in " ".join(table.split())
+    markdown = estimate(str(_preview(tmp_path, steps, {"aws:region": "us-east-1"})), "--format", "markdown").output
+    assert "<details><summary><strong>Free</strong> (2 resources" in markdown  # folded in a PR comment
+    assert "- `aws:ecs/service:Service` ×1: its tasks run on EC2" in markdown
 
 
 def test_a_pricer_that_makes_no_line_without_saying_why_leaves_its_resource_unpriced(monkeypatch):
