@@ -238,14 +238,13 @@ def _estimate(graph: ResourceGraph, book: PriceBook, region: Optional[str], hour
             unpriced.append(Unpriced(r.name, rtype, "its pricer made no cost line and gave no reason (a gnnstack "
                                                     "bug: please report it)"))
             continue
-        if priced:
-            if ctx.assumptions:
-                # Nothing recorded beyond the stack-file settings: the declaration's own tuple.
-                shared = config if len(ctx.assumptions) == len(config) else tuple(ctx.assumptions)
-                for line in priced:  # the lines were made just now, by this loop's pricer
-                    line.assumptions = shared + line.assumptions
-            first = priced[0]
-            groups.append((first.component, first.resource, priced))
+        if ctx.assumptions:
+            # Nothing recorded beyond the stack-file settings: the declaration's own tuple.
+            shared = config if len(ctx.assumptions) == len(config) else tuple(ctx.assumptions)
+            for line in priced:  # the lines were made just now, by this loop's pricer
+                line.assumptions = shared + line.assumptions
+        first = priced[0]
+        groups.append((first.component, first.resource, priced))
     result.free = free
     # Capture order follows the program's async registrations; reports need a stable order.
     groups.sort(key=itemgetter(0, 1))
