@@ -156,6 +156,12 @@ def test_preview_table_shows_costs_under_the_resources():
     assert "Base 3,548.85" in out and "At catalog prices" in out and "Top cost drivers" in out
 
 
+def test_preview_table_names_the_resources_with_no_charge_of_their_own_and_why():
+    out = " ".join(cli("preview", "experiment").output.split())
+    assert ("No charge of their own: experiment-net-s3 (a gateway endpoint (S3, DynamoDB) has no hourly or data "
+            "processing charge).") in out
+
+
 def test_preview_markdown_matches_its_golden_file(request):
     out = cli("preview", "seed-analysis", "--format", "markdown").output
     golden = ROOT / "tests" / "golden" / "reports" / "seed-analysis.md"
